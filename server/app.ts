@@ -1,0 +1,127 @@
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import { ApiKeyService } from './api-keys/api-key.service.ts';
+import { apiKeyRoutes } from './api-keys/api-key.routes.ts';
+import type { AppContext } from './app-context.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { AuthService } from './auth/auth.service.ts';
+import { candidateLinkRoutes } from './candidate/candidate-link.routes.ts';
+import { CandidateService } from './candidate/candidate.service.ts';
+import type { Config } from './config.ts';
+import { pingDatabase, type Db } from './db/database.ts';
+import { emailRoutes } from './email/email.routes.ts';
+import { EmailService, SEND_EMAIL_JOB } from './email/email.service.ts';
+import { createMailer, type Mailer } from './email/mailer.ts';
+import { authenticate } from './http/authenticate.ts';
+import { createRouter } from './http/router.ts';
+import { interviewRoutes } from './interviews/interview.routes.ts';
+import { EXPIRY_SWEEP_JOB, InterviewService, REMINDER_JOB } from './interviews/interview.service.ts';
+import { JobQueue } from './jobs/job-queue.ts';
+import { JobWorker, type JobHandler } from './jobs/job-worker.ts';
+import { positionRoutes } from './positions/position.routes.ts';
+import { PositionService } from './positions/position.service.ts';
+import { systemClock, type Clock } from './shared/clock.ts';
+import { AppError } from './shared/errors.ts';
+import { createLogger, type Logger } from './shared/logger.ts';
+import { WorkspaceService } from './workspaces/workspace.service.ts';
+
+export interface PlatformOptions {
+  config: Config;
+  db: Db;
+  clock?: Clock;
+  logger?: Logger;
+  mailer?: Mailer;
+  workerId?: string;
+}
+
+export type Platform = ReturnType<typeof createPlatform>;
+
+/** Wires services, jobs and routes from the edges it is given; the one place that knows every feature. */
+export function createPlatform(options: PlatformOptions) {
+  const { config, db } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const jobs = new JobQueue(db, clock);
+  const ctx: AppContext = { db, config, clock, logger, jobs };
+  const mailer = options.mailer ?? createMailer(config.smtpUrl, config.mailFrom, logger);
+
+  const workspaces = new WorkspaceService(ctx);
+  const auth = new AuthService(ctx);
+  const apiKeys = new ApiKeyService(ctx);
+  const emails = new EmailService(ctx, mailer);
+  const positions = new PositionService(ctx);
+  const interviews = new InterviewService(ctx, emails);
+  const candidates = new CandidateService(ctx);
+  const services = { workspaces, auth, apiKeys, emails, positions, interviews, candidates };
+
+  const handlers: Record<string, JobHandler> = {
+    [SEND_EMAIL_JOB]: emails.sendJob(),
+    [REMINDER_JOB]: { run: ({ interviewId, expiresAt }) => interviews.sendReminder(interviewId, expiresAt) },
+    [EXPIRY_SWEEP_JOB]: {
+      everyMs: config.worker.expirySweepMs,
+      run: async () => {
+        const expired = await interviews.expireDue();
+        if (expired) logger.info('expired invitations', { count: expired });
+      },
+    },
+  };
+  const worker = new JobWorker(db, jobs, clock, handlers, logger, { pollMs: config.worker.pollMs, workerId: options.workerId });
+
+  const app = createRouter();
+  app.onError((error, c) => {
+    if (error instanceof AppError) return c.json(error.toBody(), error.status);
+    if (error instanceof HTTPException) {
+      const code = error.status === 415 ? 'unsupported_media_type' : error.status === 413 ? 'payload_too_large' : error.status === 400 ? 'invalid_json' : 'internal';
+      const appError = new AppError(code, error.message || 'Bad request');
+      return c.json(appError.toBody(), error.status);
+    }
+    logger.error('unhandled error', { path: c.req.path, error: (error as Error).stack ?? String(error) });
+    return c.json(new AppError('internal', 'Something went wrong on our side').toBody(), 500);
+  });
+  app.notFound((c) => c.json(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`).toBody(), 404));
+
+  app.get('/healthz', async (c) => {
+    try {
+      await pingDatabase(db);
+      return c.json({ ok: true, database: config.database.kind });
+    } catch (error) {
+      return c.json({ ok: false, error: String((error as Error).message) }, 503);
+    }
+  });
+
+  app.use('/api/*', bodyLimit({ maxSize: 2 * 1024 * 1024, onError: () => { throw new AppError('payload_too_large', 'The request body is larger than 2 MiB'); } }));
+  app.use('/api/*', authenticate(auth, apiKeys));
+  app.route('/', candidateLinkRoutes(candidates));
+
+  const api = createRouter();
+  api.route('/', authRoutes(auth, workspaces, config.publicBaseUrl.startsWith('https://'), config.sessionTtlMs));
+  api.route('/', apiKeyRoutes(apiKeys));
+  api.route('/', positionRoutes(positions));
+  api.route('/', interviewRoutes(interviews));
+  api.route('/', emailRoutes(emails));
+  app.route('/api', api);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'X-API-KEY' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
+  app.doc('/api/openapi.json', {
+    openapi: '3.0.3',
+    info: {
+      title: 'One-way video interviews API',
+      version: '1.0.0',
+      description: 'Recruiter API. Authenticate with a workspace API key (X-API-KEY or Authorization: Bearer) or a session cookie plus X-CSRF-Token. Errors are {"error":{"code","message"}}.',
+    },
+    servers: [{ url: config.publicBaseUrl }],
+    security: [{ ApiKey: [] }, { Bearer: [] }],
+  });
+
+  return {
+    app,
+    ctx,
+    services,
+    worker,
+    async close() {
+      await worker.stop();
+      mailer.close();
+    },
+  };
+}

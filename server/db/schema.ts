@@ -1,0 +1,173 @@
+
+// Times are epoch milliseconds; nullable timestamps double as flags.
+export type Role = 'owner' | 'admin' | 'reviewer';
+export type InterviewStatus = 'pending' | 'in_progress' | 'completed' | 'expired' | 'cancelled';
+export type Decision = 'shortlisted' | 'discarded';
+
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  webhook_secret: string;
+  webhook_secret_previous: string | null;
+  webhook_secret_previous_until: number | null;
+  created_at: number;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface MembershipsTable {
+  workspace_id: string;
+  user_id: string;
+  role: Role;
+  created_at: number;
+}
+
+export interface MemberInvitationsTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  role: Role;
+  token_hash: string;
+  invited_by: string | null;
+  expires_at: number;
+  accepted_at: number | null;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  workspace_id: string | null;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  created_by: string | null;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface PositionsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  intro_message: string;
+  archived_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface QuestionsTable {
+  id: string;
+  position_id: string;
+  sort_order: number;
+  title: string;
+  description: string;
+  think_time_seconds: number;
+  max_answer_seconds: number;
+  retakes: number;
+}
+
+export interface InterviewsTable {
+  id: string;
+  workspace_id: string;
+  position_id: string;
+  hash: string;
+  token: string;
+  candidate_first_name: string;
+  candidate_last_name: string;
+  candidate_email: string;
+  candidate_email_key: string;
+  candidate_phone: string | null;
+  external_id: string | null;
+  metadata: string | null;
+  status: InterviewStatus;
+  decision: Decision | null;
+  decided_at: number | null;
+  reviewer_user_id: string | null;
+  notifications_disabled: number;
+  score: number | null;
+  expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+  cancelled_at: number | null;
+  expired_at: number | null;
+}
+
+export interface InterviewQuestionsTable {
+  id: string;
+  interview_id: string;
+  source_question_id: string | null;
+  sort_order: number;
+  title: string;
+  description: string;
+  think_time_seconds: number;
+  max_answer_seconds: number;
+  retakes: number;
+}
+
+export type EmailKind = 'invitation' | 'reminder' | 'completed' | 'member_invitation';
+
+export interface EmailsTable {
+  id: string;
+  workspace_id: string | null;
+  interview_id: string | null;
+  kind: EmailKind;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  status: 'queued' | 'sent' | 'failed';
+  transport: 'smtp' | 'outbox' | null;
+  attempts: number;
+  last_error: string | null;
+  sent_at: number | null;
+  created_at: number;
+}
+
+export interface JobsTable {
+  id: string;
+  name: string;
+  payload: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  unique_key: string | null;
+  attempts: number;
+  max_attempts: number;
+  run_at: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  member_invitations: MemberInvitationsTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  positions: PositionsTable;
+  questions: QuestionsTable;
+  interviews: InterviewsTable;
+  interview_questions: InterviewQuestionsTable;
+  emails: EmailsTable;
+  jobs: JobsTable;
+}

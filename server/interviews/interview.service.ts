@@ -1,0 +1,354 @@
+import type { AppContext } from '../app-context.ts';
+import { isUniqueViolation, type Tx } from '../db/database.ts';
+import type { Decision, InterviewStatus } from '../db/schema.ts';
+import { invitationEmail, reminderEmail } from '../email/email-templates.ts';
+import type { EmailService } from '../email/email.service.ts';
+import { PositionRepository } from '../positions/position.repository.ts';
+import { toQuestionView } from '../positions/position.service.ts';
+import { decodeCursor, pageOf } from '../shared/cursor.ts';
+import { emailKey } from '../shared/email-address.ts';
+import { AppError, validationFailed, type FieldError } from '../shared/errors.ts';
+import { newCode, newId, newSecretToken } from '../shared/ids.ts';
+import { WorkspaceRepository } from '../workspaces/workspace.repository.ts';
+import { interviewUrls } from './interview-links.ts';
+import { InterviewRepository, type InterviewRow } from './interview.repository.ts';
+import { CandidateInput, type BulkInviteReportT, type CandidateInputT, type InterviewDetailView, type InterviewView } from './interview.schemas.ts';
+import type { z } from '@hono/zod-openapi';
+import type { InterviewUpdate } from './interview.schemas.ts';
+
+export const REMINDER_JOB = 'interview.reminder';
+export const EXPIRY_SWEEP_JOB = 'interview.expiry-sweep';
+const LIVE: InterviewStatus[] = ['pending', 'in_progress'];
+
+export interface InviteOptions {
+  metadata?: unknown;
+}
+
+/** Splits "Ada King Lovelace" into "Ada" and "King Lovelace" when only a full name is given. */
+export function splitName(c: { name?: string | null; firstName?: string | null; lastName?: string | null }) {
+  if (c.firstName) return { firstName: c.firstName, lastName: c.lastName ?? '' };
+  const [first = '', ...rest] = (c.name ?? '').trim().split(/\s+/);
+  return { firstName: first, lastName: rest.join(' ') };
+}
+
+export class InterviewService {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly emails: EmailService,
+  ) {}
+
+  toView(row: InterviewRow): InterviewView {
+    return {
+      id: row.id,
+      position: { id: row.position_id, name: row.position_name },
+      hash: row.hash,
+      status: row.status,
+      decision: row.decision,
+      candidate: {
+        name: `${row.candidate_first_name} ${row.candidate_last_name}`.trim(),
+        firstName: row.candidate_first_name,
+        lastName: row.candidate_last_name,
+        email: row.candidate_email,
+        phone: row.candidate_phone,
+      },
+      externalId: row.external_id,
+      reviewerId: row.reviewer_user_id,
+      score: row.score,
+      expiresAt: row.expires_at,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      startedAt: row.started_at,
+      completedAt: row.completed_at,
+      cancelledAt: row.cancelled_at,
+      expiredAt: row.expired_at,
+      decidedAt: row.decided_at,
+      url: interviewUrls(this.ctx.config.publicBaseUrl, row),
+    };
+  }
+
+  async get(workspaceId: string, id: string): Promise<InterviewDetailView> {
+    const repo = new InterviewRepository(this.ctx.db);
+    const row = await repo.find(workspaceId, id);
+    if (!row) throw new AppError('interview_not_found', 'Interview not found');
+    return { ...this.toView(row), questions: (await repo.questionsOf(id)).map(toQuestionView) };
+  }
+
+  async list(
+    workspaceId: string,
+    q: { positionId?: string; status?: InterviewStatus[]; decision?: Decision | 'undecided'; email?: string; search?: string; cursor?: string; limit: number },
+  ) {
+    const rows = await new InterviewRepository(this.ctx.db).list(workspaceId, {
+      positionId: q.positionId,
+      statuses: q.status,
+      decision: q.decision,
+      emailKey: q.email ? emailKey(q.email) : undefined,
+      search: q.search?.trim() || undefined,
+      before: q.cursor ? decodeCursor(q.cursor) : undefined,
+      limit: q.limit,
+    });
+    const { page, nextCursor } = pageOf(rows, q.limit);
+    return { items: page.map((r) => this.toView(r)), nextCursor };
+  }
+
+  async invite(workspaceId: string, positionId: string, input: CandidateInputT, options: InviteOptions = {}): Promise<InterviewDetailView> {
+    const position = await this.invitablePosition(workspaceId, positionId);
+    await this.checkDeadlineAndReviewer(workspaceId, input);
+    const { firstName, lastName } = splitName(input);
+    const email = input.email.trim();
+    const now = this.ctx.clock.now();
+    const id = newId();
+    const token = newSecretToken();
+    try {
+      await this.ctx.db.transaction().execute(async (trx) => {
+        const repo = new InterviewRepository(trx);
+        if (await repo.findLiveByEmail(positionId, emailKey(email))) {
+          throw new AppError('already_invited', `${email} already has an open invitation to this position`, { fields: [{ path: 'email', message: 'already invited' }] });
+        }
+        if (input.externalId && (await repo.findByExternalId(positionId, input.externalId))) {
+          throw new AppError('external_id_taken', `External id ${input.externalId} is already used in this position`, {
+            fields: [{ path: 'externalId', message: 'already used' }],
+          });
+        }
+        await repo.insert({
+          id,
+          workspace_id: workspaceId,
+          position_id: positionId,
+          hash: newCode(22),
+          token,
+          candidate_first_name: firstName,
+          candidate_last_name: lastName,
+          candidate_email: email,
+          candidate_email_key: emailKey(email),
+          candidate_phone: input.phone ?? null,
+          external_id: input.externalId ?? null,
+          metadata: options.metadata === undefined ? null : JSON.stringify(options.metadata),
+          status: 'pending',
+          decision: null,
+          decided_at: null,
+          reviewer_user_id: input.reviewerId ?? null,
+          notifications_disabled: input.sendEmail ? 0 : 1,
+          score: null,
+          expires_at: input.expiresAt ?? null,
+          created_at: now,
+          updated_at: now,
+          started_at: null,
+          completed_at: null,
+          cancelled_at: null,
+          expired_at: null,
+        });
+        // The candidate answers the questions as they are now; later template edits do not reach them.
+        await repo.insertQuestions(
+          position.questions.map((q) => ({
+            id: newId(),
+            interview_id: id,
+            source_question_id: q.id,
+            sort_order: q.sort_order,
+            title: q.title,
+            description: q.description,
+            think_time_seconds: q.think_time_seconds,
+            max_answer_seconds: q.max_answer_seconds,
+            retakes: q.retakes,
+          })),
+        );
+        if (input.sendEmail) await this.queueInvitationEmail(trx, id);
+        await this.scheduleReminder(trx, id, input.expiresAt ?? null);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('already_invited', `${email} already has an open invitation to this position`);
+      throw error;
+    }
+    return this.get(workspaceId, id);
+  }
+
+  /** Invites each row on its own: one bad row is reported and the others still go out. */
+  async bulkInvite(
+    workspaceId: string,
+    positionId: string,
+    rows: Record<string, unknown>[],
+    defaults: { expiresAt?: number | null; sendEmail: boolean },
+  ): Promise<BulkInviteReportT> {
+    await this.invitablePosition(workspaceId, positionId);
+    const report: BulkInviteReportT = { created: 0, rejected: 0, rows: [] };
+    for (const [index, raw] of rows.entries()) {
+      const email = typeof raw.email === 'string' ? raw.email : null;
+      const parsed = CandidateInput.safeParse({ sendEmail: defaults.sendEmail, ...raw, expiresAt: raw.expiresAt ?? defaults.expiresAt ?? undefined });
+      if (!parsed.success) {
+        const fields: FieldError[] = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+        report.rejected++;
+        report.rows.push({
+          row: index + 1,
+          email,
+          status: 'rejected',
+          error: { code: 'validation_failed', message: fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields },
+        });
+        continue;
+      }
+      try {
+        const interview = await this.invite(workspaceId, positionId, parsed.data);
+        const { questions: _q, ...view } = interview;
+        report.created++;
+        report.rows.push({ row: index + 1, email, status: 'created', interview: view });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        report.rejected++;
+        report.rows.push({ row: index + 1, email, status: 'rejected', error: error.toBody().error as { code: string; message: string } });
+      }
+    }
+    return report;
+  }
+
+  async update(workspaceId: string, id: string, input: z.infer<typeof InterviewUpdate>): Promise<InterviewDetailView> {
+    const current = await this.get(workspaceId, id);
+    if (!LIVE.includes(current.status)) {
+      throw new AppError('interview_locked', `A ${current.status.replace('_', ' ')} interview cannot be edited`);
+    }
+    await this.checkDeadlineAndReviewer(workspaceId, input);
+    const email = input.email?.trim();
+    try {
+      await this.ctx.db.transaction().execute(async (trx) => {
+        const repo = new InterviewRepository(trx);
+        if (email && emailKey(email) !== emailKey(current.candidate.email)) {
+          const other = await repo.findLiveByEmail(current.position.id, emailKey(email));
+          if (other && other.id !== id) throw new AppError('already_invited', `${email} already has an open invitation to this position`);
+        }
+        if (input.externalId && input.externalId !== current.externalId) {
+          const other = await repo.findByExternalId(current.position.id, input.externalId);
+          if (other && other.id !== id) throw new AppError('external_id_taken', `External id ${input.externalId} is already used in this position`);
+        }
+        const changed = await repo.transition(id, LIVE, {
+          ...(input.firstName !== undefined && { candidate_first_name: input.firstName }),
+          ...(input.lastName !== undefined && { candidate_last_name: input.lastName }),
+          ...(email !== undefined && { candidate_email: email, candidate_email_key: emailKey(email) }),
+          ...(input.phone !== undefined && { candidate_phone: input.phone }),
+          ...(input.externalId !== undefined && { external_id: input.externalId }),
+          ...(input.expiresAt !== undefined && { expires_at: input.expiresAt }),
+          ...(input.reviewerId !== undefined && { reviewer_user_id: input.reviewerId }),
+          updated_at: this.ctx.clock.now(),
+        });
+        if (!changed) throw new AppError('interview_locked', 'The interview was submitted or closed meanwhile');
+        if (input.expiresAt !== undefined) await this.scheduleReminder(trx, id, input.expiresAt);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('already_invited', 'That email or external id is already used in this position');
+      throw error;
+    }
+    return this.get(workspaceId, id);
+  }
+
+  async cancel(workspaceId: string, id: string): Promise<InterviewDetailView> {
+    const current = await this.get(workspaceId, id);
+    const now = this.ctx.clock.now();
+    const changed = await new InterviewRepository(this.ctx.db).transition(id, LIVE, { status: 'cancelled', cancelled_at: now, updated_at: now });
+    if (!changed) throw new AppError('invalid_state', `A ${current.status.replace('_', ' ')} interview cannot be cancelled`);
+    return this.get(workspaceId, id);
+  }
+
+  async resend(workspaceId: string, id: string): Promise<InterviewDetailView> {
+    const current = await this.get(workspaceId, id);
+    if (!LIVE.includes(current.status)) throw new AppError('invalid_state', `A ${current.status.replace('_', ' ')} interview cannot be resent`);
+    await this.ctx.db.transaction().execute((trx) => this.queueInvitationEmail(trx, id));
+    return current;
+  }
+
+  /** Removes the interview and everything the candidate recorded. */
+  async delete(workspaceId: string, id: string): Promise<InterviewView> {
+    const current = await this.get(workspaceId, id);
+    await new InterviewRepository(this.ctx.db).delete(id);
+    const { questions: _q, ...view } = current;
+    return view;
+  }
+
+  async decide(workspaceId: string, id: string, decision: Decision | null): Promise<InterviewDetailView> {
+    const current = await this.get(workspaceId, id);
+    if (current.status !== 'completed') throw new AppError('invalid_state', 'Only a completed interview can be shortlisted or discarded');
+    if (current.decision !== decision) {
+      const now = this.ctx.clock.now();
+      await new InterviewRepository(this.ctx.db).update(id, { decision, decided_at: decision ? now : null, updated_at: now });
+    }
+    return this.get(workspaceId, id);
+  }
+
+  /** Expires every live invitation whose deadline passed; returns how many. */
+  async expireDue(): Promise<number> {
+    const now = this.ctx.clock.now();
+    const repo = new InterviewRepository(this.ctx.db);
+    let total = 0;
+    for (;;) {
+      const due = await repo.dueForExpiry(now, 200);
+      for (const row of due) total += await repo.transition(row.id, LIVE, { status: 'expired', expired_at: now, updated_at: now });
+      if (due.length < 200) return total;
+    }
+  }
+
+  async sendReminder(interviewId: string, expiresAt: number): Promise<void> {
+    const row = await new InterviewRepository(this.ctx.db).findAnywhere(interviewId);
+    // A deadline that moved got its own reminder; a closed interview needs none.
+    if (!row || !LIVE.includes(row.status) || row.expires_at !== expiresAt || row.expires_at <= this.ctx.clock.now()) return;
+    const workspace = await new WorkspaceRepository(this.ctx.db).findWorkspace(row.workspace_id);
+    await this.ctx.db.transaction().execute((trx) =>
+      this.emails.queue(trx, {
+        kind: 'reminder',
+        to: row.candidate_email,
+        workspaceId: row.workspace_id,
+        interviewId: row.id,
+        ...reminderEmail({
+          candidateName: row.candidate_first_name,
+          positionName: row.position_name,
+          workspaceName: workspace?.name ?? '',
+          link: interviewUrls(this.ctx.config.publicBaseUrl, row).public,
+          expiresAt,
+        }),
+      }),
+    );
+  }
+
+  private async queueInvitationEmail(trx: Tx, id: string): Promise<void> {
+    const row = await new InterviewRepository(trx).findAnywhere(id);
+    if (!row) return;
+    const workspace = await new WorkspaceRepository(trx).findWorkspace(row.workspace_id);
+    await this.emails.queue(trx, {
+      kind: 'invitation',
+      to: row.candidate_email,
+      workspaceId: row.workspace_id,
+      interviewId: id,
+      ...invitationEmail({
+        candidateName: row.candidate_first_name,
+        positionName: row.position_name,
+        workspaceName: workspace?.name ?? '',
+        link: interviewUrls(this.ctx.config.publicBaseUrl, row).public,
+        expiresAt: row.expires_at,
+      }),
+    });
+  }
+
+  private async scheduleReminder(trx: Tx, id: string, expiresAt: number | null): Promise<void> {
+    if (!expiresAt) return;
+    const runAt = expiresAt - this.ctx.config.reminderBeforeExpiryMs;
+    if (runAt <= this.ctx.clock.now()) return;
+    await this.ctx.jobs.enqueue({ name: REMINDER_JOB, payload: { interviewId: id, expiresAt }, runAt, uniqueKey: `reminder:${id}:${expiresAt}` }, trx);
+  }
+
+  private async invitablePosition(workspaceId: string, positionId: string) {
+    const repo = new PositionRepository(this.ctx.db);
+    const position = await repo.find(workspaceId, positionId);
+    if (!position) throw new AppError('position_not_found', 'Position not found');
+    if (position.archived_at) throw new AppError('invalid_state', 'The position is archived; unarchive it to invite candidates');
+    const questions = await repo.questionsOf([positionId]);
+    if (questions.length === 0) throw new AppError('invalid_state', 'The position has no questions yet');
+    return { ...position, questions };
+  }
+
+  private async checkDeadlineAndReviewer(workspaceId: string, input: { expiresAt?: number | null; reviewerId?: string | null }) {
+    const fields: FieldError[] = [];
+    const now = this.ctx.clock.now();
+    if (input.expiresAt != null) {
+      if (Number.isNaN(input.expiresAt)) fields.push({ path: 'expiresAt', message: 'is not a date' });
+      else if (input.expiresAt <= now) fields.push({ path: 'expiresAt', message: 'must be in the future' });
+      else if (input.expiresAt > now + 366 * 86400_000) fields.push({ path: 'expiresAt', message: 'must be within a year' });
+    }
+    if (input.reviewerId && !(await new WorkspaceRepository(this.ctx.db).findMembership(workspaceId, input.reviewerId))) {
+      fields.push({ path: 'reviewerId', message: 'is not a member of this workspace' });
+    }
+    if (fields.length) throw validationFailed(fields);
+  }
+}

@@ -1,0 +1,202 @@
+import { hostname } from 'node:os';
+import type { Db } from '../db/database.ts';
+import { isPostgres } from '../db/database.ts';
+import type { JobsTable } from '../db/schema.ts';
+import type { Clock } from '../shared/clock.ts';
+import { newId } from '../shared/ids.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { JobQueue } from './job-queue.ts';
+
+export interface JobContext {
+  jobId: string;
+  attempt: number;
+}
+
+export interface JobHandler {
+  run(payload: any, ctx: JobContext): Promise<void>;
+  /** Delay before the next try after `attempt` failed tries. */
+  backoffMs?(attempt: number): number;
+  /** Re-enqueues itself this long after each run (sweeps). */
+  everyMs?: number;
+}
+
+/** Thrown by a handler that knows when to be tried again (Retry-After). */
+export class RetryJobLater extends Error {
+  constructor(
+    readonly delayMs: number,
+    message = 'retry requested',
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown by a handler when trying again cannot help. */
+export class PermanentJobError extends Error {}
+
+export const defaultBackoffMs = (attempt: number): number => {
+  const base = Math.min(1000 * 2 ** (attempt - 1), 3600_000);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+};
+
+export interface JobWorkerOptions {
+  pollMs?: number;
+  concurrency?: number;
+  leaseMs?: number;
+  workerId?: string;
+}
+
+/** Claims due jobs (SKIP LOCKED on PostgreSQL), runs their handlers and records the outcome. */
+export class JobWorker {
+  readonly id: string;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private wakeups = new Set<() => void>();
+  private unsubscribe?: () => void;
+  private readonly pollMs: number;
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly queue: JobQueue,
+    private readonly clock: Clock,
+    private readonly handlers: Record<string, JobHandler>,
+    private readonly logger: Logger,
+    options: JobWorkerOptions = {},
+  ) {
+    this.pollMs = options.pollMs ?? 500;
+    this.concurrency = options.concurrency ?? 2;
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.id = options.workerId ?? `${hostname()}:${process.pid}:${newId().slice(0, 6)}`;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    for (const [name, handler] of Object.entries(this.handlers)) {
+      if (handler.everyMs) await this.queue.enqueue({ name, uniqueKey: `recurring:${name}` });
+    }
+    this.unsubscribe = this.queue.onEnqueue(() => this.wake());
+    for (let i = 0; i < this.concurrency; i++) this.loops.push(this.loop());
+  }
+
+  /** Finishes the jobs in hand, then stops claiming. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.wake();
+    await Promise.all(this.loops);
+    this.loops = [];
+  }
+
+  /** Runs due jobs until none is left; for tests and scripts that want the queue drained now. */
+  async drain(maxJobs = 10_000): Promise<number> {
+    let count = 0;
+    while (count < maxJobs && (await this.runNext())) count++;
+    return count;
+  }
+
+  private wake(): void {
+    for (const resolve of this.wakeups) resolve();
+    this.wakeups.clear();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let worked = false;
+      try {
+        worked = await this.runNext();
+      } catch (error) {
+        this.logger.error('job loop error', { error: String(error) });
+      }
+      if (!worked && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.pollMs);
+          this.wakeups.add(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+    }
+  }
+
+  /** Claims and runs one job; false when nothing was due. */
+  async runNext(): Promise<boolean> {
+    const job = await this.claim();
+    if (!job) return false;
+    const handler = this.handlers[job.name];
+    const attempt = job.attempts;
+    const started = Date.now();
+    try {
+      if (!handler) throw new PermanentJobError(`no handler for job ${job.name}`);
+      await handler.run(JSON.parse(job.payload), { jobId: job.id, attempt });
+      await this.finish(job, { status: 'done', last_error: null });
+      if (handler.everyMs) {
+        await this.queue.enqueue({ name: job.name, uniqueKey: job.unique_key ?? undefined, runAt: this.clock.now() + handler.everyMs });
+      }
+      this.logger.debug('job done', { job: job.name, id: job.id, ms: Date.now() - started });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof PermanentJobError || attempt >= job.max_attempts) {
+        await this.finish(job, { status: 'failed', last_error: message });
+        this.logger.error('job failed for good', { job: job.name, id: job.id, attempt, error: message });
+        if (handler?.everyMs) await this.queue.enqueue({ name: job.name, uniqueKey: job.unique_key ?? undefined, runAt: this.clock.now() + handler.everyMs });
+      } else {
+        const delay = error instanceof RetryJobLater ? error.delayMs : (handler?.backoffMs ?? defaultBackoffMs)(attempt);
+        await this.finish(job, { status: 'queued', run_at: this.clock.now() + delay, last_error: message });
+        this.logger.warn('job failed, will retry', { job: job.name, id: job.id, attempt, inMs: delay, error: message });
+      }
+    }
+    return true;
+  }
+
+  private async claim(): Promise<JobsTable | undefined> {
+    const now = this.clock.now();
+    const names = Object.keys(this.handlers);
+    if (names.length === 0) return undefined;
+    const pg = isPostgres(this.db);
+    const row = await this.db
+      .updateTable('jobs')
+      .set((eb) => ({
+        status: 'running',
+        locked_by: this.id,
+        locked_until: now + this.leaseMs,
+        attempts: eb('attempts', '+', 1),
+      }))
+      .where('id', '=', (eb) =>
+        eb
+          .selectFrom('jobs')
+          .select('id')
+          .where('name', 'in', names)
+          .where((w) =>
+            w.or([
+              w.and([w('status', '=', 'queued'), w('run_at', '<=', now)]),
+              // A worker that died mid-job loses its lease; the job is taken over.
+              w.and([w('status', '=', 'running'), w('locked_until', '<', now)]),
+            ]),
+          )
+          .orderBy('run_at')
+          .limit(1)
+          .$if(pg, (q) => q.forUpdate().skipLocked()),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    return row as JobsTable | undefined;
+  }
+
+  private async finish(job: JobsTable, changes: Partial<Pick<JobsTable, 'status' | 'run_at' | 'last_error'>>): Promise<void> {
+    const done = changes.status === 'done' || changes.status === 'failed';
+    await this.db
+      .updateTable('jobs')
+      .set({
+        ...changes,
+        locked_by: null,
+        locked_until: null,
+        finished_at: done ? this.clock.now() : null,
+      })
+      .where('id', '=', job.id)
+      .where('locked_by', '=', this.id)
+      .execute();
+  }
+}

@@ -1,0 +1,62 @@
+import { z } from '@hono/zod-openapi';
+
+const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+
+export const QuestionInput = z
+  .object({
+    title: text(500).min(1, 'is required'),
+    description: text(5000).default(''),
+    thinkTimeSeconds: z.number().int().min(0).max(600).default(30).openapi({ description: '0 means the candidate starts when ready' }),
+    maxAnswerSeconds: z.number().int().min(5).max(1800).default(120),
+    retakes: z.number().int().min(0).max(10).default(1),
+  })
+  .openapi('QuestionInput');
+
+export const QuestionUpdate = QuestionInput.partial().openapi('QuestionUpdate');
+
+/** In a full question list, an `id` keeps an existing question; one without is new. */
+export const QuestionListItem = QuestionInput.extend({ id: z.string().max(64).optional() });
+
+export const PositionInput = z
+  .object({
+    name: text(200).min(1, 'is required'),
+    introMessage: text(10_000).default(''),
+    questions: z.array(QuestionInput).max(50).default([]),
+  })
+  .openapi('PositionInput');
+
+export const PositionUpdate = z
+  .object({
+    name: text(200).min(1, 'is required').optional(),
+    introMessage: text(10_000).optional(),
+    questions: z.array(QuestionListItem).max(50).optional(),
+  })
+  .openapi('PositionUpdate');
+
+export const Question = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    description: z.string(),
+    thinkTimeSeconds: z.number(),
+    maxAnswerSeconds: z.number(),
+    retakes: z.number(),
+  })
+  .openapi('Question');
+
+export const Position = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    introMessage: z.string(),
+    archived: z.boolean(),
+    archivedAt: z.number().nullable(),
+    createdAt: z.number(),
+    updatedAt: z.number(),
+    questions: z.array(Question),
+  })
+  .openapi('Position');
+
+export type QuestionInputT = z.infer<typeof QuestionInput>;
+export type PositionView = z.infer<typeof Position>;
+export type QuestionView = z.infer<typeof Question>;

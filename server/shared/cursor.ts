@@ -1,0 +1,29 @@
+import { sql } from 'kysely';
+import { validationFailed } from './errors.ts';
+
+/** Keyset cursors over (created_at, id), newest first: stable while rows are added. */
+export const encodeCursor = (createdAt: number, id: string): string => Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+
+export function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
+  } catch {
+    // falls through to the validation error
+  }
+  throw validationFailed([{ path: 'cursor', message: 'is not a cursor this API returned' }]);
+}
+
+/** Cuts the one extra row a query fetched to know whether there is a next page. */
+export function pageOf<T extends { created_at: number; id: string }>(rows: T[], limit: number): { page: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null };
+}
+
+/** The keyset condition for rows after a cursor, for a table with created_at and id columns. */
+export const afterCursor = (table: string, before: { createdAt: number; id: string }) => {
+  const createdAt = sql.ref(`${table}.created_at`);
+  const id = sql.ref(`${table}.id`);
+  return sql<boolean>`(${createdAt} < ${before.createdAt} or (${createdAt} = ${before.createdAt} and ${id} < ${before.id}))`;
+};

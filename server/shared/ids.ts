@@ -1,0 +1,18 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+
+/** 24 hex characters, the shape of Hireflix's ids. */
+export const newId = (): string => randomBytes(12).toString('hex');
+
+/** A bearer secret for URLs: 32 random bytes, base64url (256 bits). */
+export const newSecretToken = (): string => randomBytes(32).toString('base64url');
+
+const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** Base62 code; 22 characters carry 131 bits, enough for a link that must not be guessed. */
+export function newCode(length = 22): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += base62[randomInt(62)];
+  return out;
+}
+
+export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
