@@ -18,6 +18,8 @@ import { interviewRoutes } from './interviews/interview.routes.ts';
 import { EXPIRY_SWEEP_JOB, InterviewService, REMINDER_JOB } from './interviews/interview.service.ts';
 import { JobQueue } from './jobs/job-queue.ts';
 import { JobWorker, type JobHandler } from './jobs/job-worker.ts';
+import { memberRoutes } from './members/member.routes.ts';
+import { MemberService } from './members/member.service.ts';
 import { positionRoutes } from './positions/position.routes.ts';
 import { PositionService } from './positions/position.service.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
@@ -52,7 +54,8 @@ export function createPlatform(options: PlatformOptions) {
   const positions = new PositionService(ctx);
   const interviews = new InterviewService(ctx, emails);
   const candidates = new CandidateService(ctx);
-  const services = { workspaces, auth, apiKeys, emails, positions, interviews, candidates };
+  const members = new MemberService(ctx, emails);
+  const services = { workspaces, auth, apiKeys, emails, positions, interviews, candidates, members };
 
   const handlers: Record<string, JobHandler> = {
     [SEND_EMAIL_JOB]: emails.sendJob(),
@@ -96,6 +99,7 @@ export function createPlatform(options: PlatformOptions) {
   const api = createRouter();
   api.route('/', authRoutes(auth, workspaces, config.publicBaseUrl.startsWith('https://'), config.sessionTtlMs));
   api.route('/', apiKeyRoutes(apiKeys));
+  api.route('/', memberRoutes(members));
   api.route('/', positionRoutes(positions));
   api.route('/', interviewRoutes(interviews));
   api.route('/', emailRoutes(emails));

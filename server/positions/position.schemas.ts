@@ -2,17 +2,26 @@ import { z } from '@hono/zod-openapi';
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 
+const questionFields = {
+  title: text(500).min(1, 'is required'),
+  description: text(5000),
+  thinkTimeSeconds: z.number().int().min(0).max(600).openapi({ description: 'Seconds to read and think; 0 means the candidate starts when ready' }),
+  maxAnswerSeconds: z.number().int().min(5).max(1800).openapi({ description: 'Longest answer in seconds; recording stops there' }),
+  retakes: z.number().int().min(0).max(10).openapi({ description: 'How many times the candidate may record again' }),
+};
+
 export const QuestionInput = z
   .object({
-    title: text(500).min(1, 'is required'),
-    description: text(5000).default(''),
-    thinkTimeSeconds: z.number().int().min(0).max(600).default(30).openapi({ description: '0 means the candidate starts when ready' }),
-    maxAnswerSeconds: z.number().int().min(5).max(1800).default(120),
-    retakes: z.number().int().min(0).max(10).default(1),
+    title: questionFields.title,
+    description: questionFields.description.default(''),
+    thinkTimeSeconds: questionFields.thinkTimeSeconds.default(30),
+    maxAnswerSeconds: questionFields.maxAnswerSeconds.default(120),
+    retakes: questionFields.retakes.default(1),
   })
   .openapi('QuestionInput');
 
-export const QuestionUpdate = QuestionInput.partial().openapi('QuestionUpdate');
+// Built from the default-free fields: a partial edit must not reset what it does not name.
+export const QuestionUpdate = z.object(questionFields).partial().openapi('QuestionUpdate');
 
 /** In a full question list, an `id` keeps an existing question; one without is new. */
 export const QuestionListItem = QuestionInput.extend({ id: z.string().max(64).optional() });
