@@ -10,6 +10,8 @@ import type { JobQueue } from './job-queue.ts';
 export interface JobContext {
   jobId: string;
   attempt: number;
+  /** attempt === maxAttempts: this is the last try, so a handler can record a final failure. */
+  maxAttempts: number;
 }
 
 export interface JobHandler {
@@ -51,6 +53,7 @@ export class JobWorker {
   private running = false;
   private loops: Promise<void>[] = [];
   private wakeups = new Set<() => void>();
+  private wakePending = false;
   private unsubscribe?: () => void;
   private readonly pollMs: number;
   private readonly concurrency: number;
@@ -97,6 +100,7 @@ export class JobWorker {
   }
 
   private wake(): void {
+    this.wakePending = true;
     for (const resolve of this.wakeups) resolve();
     this.wakeups.clear();
   }
@@ -104,12 +108,14 @@ export class JobWorker {
   private async loop(): Promise<void> {
     while (this.running) {
       let worked = false;
+      this.wakePending = false;
       try {
         worked = await this.runNext();
       } catch (error) {
         this.logger.error('job loop error', { error: String(error) });
       }
-      if (!worked && this.running) {
+      // An enqueue that landed while we were claiming would otherwise wait a whole poll.
+      if (!worked && this.running && !this.wakePending) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.pollMs);
           this.wakeups.add(() => {
@@ -128,27 +134,47 @@ export class JobWorker {
     const handler = this.handlers[job.name];
     const attempt = job.attempts;
     const started = Date.now();
+    // A long job (ffmpeg on a long answer) keeps its lease so no other worker takes it over.
+    const heartbeat = setInterval(() => void this.renewLease(job.id).catch(() => undefined), Math.max(1000, this.leaseMs / 3));
+    let failure: unknown;
     try {
       if (!handler) throw new PermanentJobError(`no handler for job ${job.name}`);
-      await handler.run(JSON.parse(job.payload), { jobId: job.id, attempt });
-      await this.finish(job, { status: 'done', last_error: null });
-      if (handler.everyMs) {
-        await this.queue.enqueue({ name: job.name, uniqueKey: job.unique_key ?? undefined, runAt: this.clock.now() + handler.everyMs });
-      }
-      this.logger.debug('job done', { job: job.name, id: job.id, ms: Date.now() - started });
+      await handler.run(JSON.parse(job.payload), { jobId: job.id, attempt, maxAttempts: job.max_attempts });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof PermanentJobError || attempt >= job.max_attempts) {
+      failure = error ?? new Error('job failed');
+    } finally {
+      clearInterval(heartbeat);
+    }
+    // Recording the outcome stays outside the handler's try: a database error here must not run the job again.
+    if (failure === undefined) {
+      await this.finish(job, { status: 'done', last_error: null });
+      this.logger.debug('job done', { job: job.name, id: job.id, ms: Date.now() - started });
+    } else {
+      const message = failure instanceof Error ? failure.message : String(failure);
+      if (failure instanceof PermanentJobError || attempt >= job.max_attempts) {
         await this.finish(job, { status: 'failed', last_error: message });
         this.logger.error('job failed for good', { job: job.name, id: job.id, attempt, error: message });
-        if (handler?.everyMs) await this.queue.enqueue({ name: job.name, uniqueKey: job.unique_key ?? undefined, runAt: this.clock.now() + handler.everyMs });
       } else {
-        const delay = error instanceof RetryJobLater ? error.delayMs : (handler?.backoffMs ?? defaultBackoffMs)(attempt);
+        const delay = failure instanceof RetryJobLater ? failure.delayMs : (handler?.backoffMs ?? defaultBackoffMs)(attempt);
         await this.finish(job, { status: 'queued', run_at: this.clock.now() + delay, last_error: message });
         this.logger.warn('job failed, will retry', { job: job.name, id: job.id, attempt, inMs: delay, error: message });
+        return true;
       }
     }
+    if (handler?.everyMs) {
+      await this.queue.enqueue({ name: job.name, uniqueKey: `recurring:${job.name}`, runAt: this.clock.now() + handler.everyMs });
+    }
     return true;
+  }
+
+  private async renewLease(jobId: string): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ locked_until: this.clock.now() + this.leaseMs })
+      .where('id', '=', jobId)
+      .where('locked_by', '=', this.id)
+      .where('status', '=', 'running')
+      .execute();
   }
 
   private async claim(): Promise<JobsTable | undefined> {
