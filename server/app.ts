@@ -1,7 +1,19 @@
+import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from './http/actor.ts';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiKeyService } from './api-keys/api-key.service.ts';
 import { apiKeyRoutes } from './api-keys/api-key.routes.ts';
+import { AnswerFinalizer } from './answers/answer-finalizer.ts';
+import { AnswerPlayback } from './answers/answer-playback.ts';
+import { answerRoutes, mediaRoutes } from './answers/answer-playback.routes.ts';
+import { InterviewCompletion } from './answers/interview-completion.ts';
+import { recordingRoutes } from './answers/recording.routes.ts';
+import { FINALIZE_ANSWER_JOB, RecordingService } from './answers/recording.service.ts';
+import { createStorage } from './storage/create-storage.ts';
+import type { MediaStorage } from './storage/media-storage.ts';
+import { COLLECT_GARBAGE_JOB, StorageGarbage } from './storage/storage-garbage.ts';
+import { UrlSigner } from './shared/url-signer.ts';
 import type { AppContext } from './app-context.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { AuthService } from './auth/auth.service.ts';
@@ -33,6 +45,7 @@ export interface PlatformOptions {
   clock?: Clock;
   logger?: Logger;
   mailer?: Mailer;
+  storage?: MediaStorage;
   workerId?: string;
 }
 
@@ -47,18 +60,28 @@ export function createPlatform(options: PlatformOptions) {
   const ctx: AppContext = { db, config, clock, logger, jobs };
   const mailer = options.mailer ?? createMailer(config.smtpUrl, config.mailFrom, logger);
 
+  const storage = options.storage ?? createStorage(config.storage);
+  const signer = new UrlSigner(db, clock, config.secretKey);
+  const garbage = new StorageGarbage(db, jobs, clock, storage);
+
   const workspaces = new WorkspaceService(ctx);
   const auth = new AuthService(ctx);
   const apiKeys = new ApiKeyService(ctx);
   const emails = new EmailService(ctx, mailer);
   const positions = new PositionService(ctx);
-  const interviews = new InterviewService(ctx, emails);
+  const interviews = new InterviewService(ctx, emails, garbage);
   const candidates = new CandidateService(ctx);
   const members = new MemberService(ctx, emails);
-  const services = { workspaces, auth, apiKeys, emails, positions, interviews, candidates, members };
+  const recordings = new RecordingService(ctx, candidates, storage, garbage);
+  const completion = new InterviewCompletion(ctx, emails);
+  const finalizer = new AnswerFinalizer(ctx, storage, garbage, completion);
+  const playback = new AnswerPlayback(ctx, signer);
+  const services = { workspaces, auth, apiKeys, emails, positions, interviews, candidates, members, recordings, playback, storage, signer };
 
   const handlers: Record<string, JobHandler> = {
     [SEND_EMAIL_JOB]: emails.sendJob(),
+    [FINALIZE_ANSWER_JOB]: finalizer.job(),
+    [COLLECT_GARBAGE_JOB]: garbage.job(),
     [REMINDER_JOB]: { run: ({ interviewId, expiresAt }) => interviews.sendReminder(interviewId, expiresAt) },
     [EXPIRY_SWEEP_JOB]: {
       everyMs: config.worker.expirySweepMs,
@@ -92,9 +115,13 @@ export function createPlatform(options: PlatformOptions) {
     }
   });
 
-  app.use('/api/*', bodyLimit({ maxSize: 2 * 1024 * 1024, onError: () => { throw new AppError('payload_too_large', 'The request body is larger than 2 MiB'); } }));
-  app.use('/api/*', authenticate(auth, apiKeys));
+  // Candidate routes carry their own credential (the link token) and stream chunk bodies with their own bound.
+  const exceptCandidate = (middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> => (c, next) =>
+    c.req.path.startsWith('/api/candidate/') ? next() : middleware(c, next);
+  app.use('/api/*', exceptCandidate(bodyLimit({ maxSize: 2 * 1024 * 1024, onError: () => { throw new AppError('payload_too_large', 'The request body is larger than 2 MiB'); } })));
+  app.use('/api/*', exceptCandidate(authenticate(auth, apiKeys)));
   app.route('/', candidateLinkRoutes(candidates));
+  app.route('/', mediaRoutes(playback, storage, signer, auth));
 
   const api = createRouter();
   api.route('/', authRoutes(auth, workspaces, config.publicBaseUrl.startsWith('https://'), config.sessionTtlMs));
@@ -103,6 +130,8 @@ export function createPlatform(options: PlatformOptions) {
   api.route('/', positionRoutes(positions));
   api.route('/', interviewRoutes(interviews));
   api.route('/', emailRoutes(emails));
+  api.route('/', recordingRoutes(candidates, recordings));
+  api.route('/', answerRoutes(playback));
   app.route('/api', api);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'X-API-KEY' });
@@ -126,6 +155,7 @@ export function createPlatform(options: PlatformOptions) {
     async close() {
       await worker.stop();
       mailer.close();
+      if (!options.storage) await storage.close();
     },
   };
 }

@@ -96,7 +96,7 @@ export function authRoutes(auth: AuthService, workspaces: WorkspaceService, secu
     async (c) => {
       const input = c.req.valid('json');
       if (!(await workspaces.isFirstRun())) throw new AppError('setup_done', 'This server already has an owner; log in instead');
-      await workspaces.createWithOwner({ workspaceName: input.workspaceName, ownerEmail: input.email, ownerName: input.name, ownerPassword: input.password });
+      await workspaces.createFirstOwner({ workspaceName: input.workspaceName, ownerEmail: input.email, ownerName: input.name, ownerPassword: input.password });
       const { sessionToken, view } = await auth.login(input.email, input.password);
       startSession(c, sessionToken);
       return c.json(view, 201);

@@ -63,6 +63,14 @@ export class AuthService {
     };
   }
 
+  /** A live session of a member of this workspace (whichever workspace the session has selected). */
+  async authenticateFor(sessionToken: string, workspaceId: string): Promise<{ userId: string } | null> {
+    const session = await new SessionRepository(this.ctx.db).findLive(sha256(sessionToken), this.ctx.clock.now());
+    if (!session) return null;
+    const membership = await new WorkspaceRepository(this.ctx.db).findMembership(workspaceId, session.user_id);
+    return membership ? { userId: session.user_id } : null;
+  }
+
   async view(sessionIdHash: string): Promise<SessionView> {
     const session = await new SessionRepository(this.ctx.db).findLive(sessionIdHash, this.ctx.clock.now());
     if (!session) throw new AppError('unauthenticated', 'Your session has ended; log in again');

@@ -1,17 +1,40 @@
 import type { AppContext } from '../app-context.ts';
+import { AnswerRepository } from '../answers/answer.repository.ts';
+import { BYTES_PER_SECOND, MAX_CHUNK_BYTES } from '../answers/recording-limits.ts';
 import { InterviewRepository, type InterviewRow } from '../interviews/interview.repository.ts';
 import { PositionRepository } from '../positions/position.repository.ts';
 import { AppError } from '../shared/errors.ts';
 
+export interface CandidateQuestionView {
+  id: string;
+  index: number;
+  title: string;
+  description: string;
+  thinkTimeSeconds: number;
+  maxAnswerSeconds: number;
+  retakes: number;
+  takesUsed: number;
+  answered: boolean;
+  openTake: { answerId: string; take: number; mimeType: string; receivedChunks: number[]; bytesReceived: number } | null;
+}
+
 export interface CandidateInterviewView {
   status: InterviewRow['status'];
+  submitted: boolean;
   candidateFirstName: string;
   position: { name: string; introMessage: string };
   expiresAt: number | null;
-  questionCount: number;
+  questions: CandidateQuestionView[];
+  limits: { maxChunkBytes: number; bytesPerSecond: number };
 }
 
-/** What the holder of a private link may see: their own interview, nothing else. */
+const closedErrors = {
+  expired: () => new AppError('invitation_expired', 'This interview has expired. Ask the recruiter for a new invitation.'),
+  cancelled: () => new AppError('invitation_cancelled', 'This interview was cancelled by the recruiter.'),
+  completed: () => new AppError('invitation_completed', 'This interview was already submitted.'),
+};
+
+/** What the holder of a private link may see and do: their own interview, nothing else. */
 export class CandidateService {
   constructor(private readonly ctx: AppContext) {}
 
@@ -20,24 +43,61 @@ export class CandidateService {
     const repo = new InterviewRepository(this.ctx.db);
     const row = await repo.findByToken(token);
     if (!row) throw new AppError('link_not_found', 'This interview link is not valid. Check the link in your email.');
+    return repo.expireIfDue(row, this.ctx.clock.now());
+  }
+
+  assertOpen(interview: InterviewRow): void {
+    if (interview.status === 'expired' || interview.status === 'cancelled' || interview.status === 'completed') throw closedErrors[interview.status]();
+  }
+
+  /** An interview that still takes recordings: open, and its last answer not yet submitted. */
+  async openForRecording(token: string): Promise<InterviewRow> {
+    const interview = await this.open(token);
+    this.assertOpen(interview);
+    if (interview.submitted_at) throw closedErrors.completed();
+    return interview;
+  }
+
+  async start(token: string): Promise<CandidateInterviewView> {
+    const interview = await this.openForRecording(token);
     const now = this.ctx.clock.now();
-    if ((row.status === 'pending' || row.status === 'in_progress') && row.expires_at !== null && row.expires_at <= now) {
-      await repo.transition(row.id, ['pending', 'in_progress'], { status: 'expired', expired_at: now, updated_at: now });
-      return (await repo.findByToken(token))!;
-    }
-    return row;
+    await new InterviewRepository(this.ctx.db).transition(interview.id, ['pending'], { status: 'in_progress', started_at: now, updated_at: now });
+    return this.view(token);
   }
 
   async view(token: string): Promise<CandidateInterviewView> {
     const row = await this.open(token);
     const position = (await new PositionRepository(this.ctx.db).find(row.workspace_id, row.position_id))!;
     const questions = await new InterviewRepository(this.ctx.db).questionsOf(row.id);
+    const answers = new AnswerRepository(this.ctx.db);
+    const takes = await answers.listForInterview(row.id);
+    const views: CandidateQuestionView[] = [];
+    for (const [index, q] of questions.entries()) {
+      const mine = takes.filter((t) => t.interview_question_id === q.id);
+      const open = mine.filter((t) => t.status === 'recording').at(-1);
+      views.push({
+        id: q.id,
+        index,
+        title: q.title,
+        description: q.description,
+        thinkTimeSeconds: q.think_time_seconds,
+        maxAnswerSeconds: q.max_answer_seconds,
+        retakes: q.retakes,
+        takesUsed: mine.length,
+        answered: mine.some((t) => t.status === 'submitted' || t.status === 'ready' || t.status === 'failed'),
+        openTake: open
+          ? { answerId: open.id, take: open.take, mimeType: open.mime_type, receivedChunks: (await answers.chunksOf(open.id)).map((c) => c.seq), bytesReceived: open.bytes_received }
+          : null,
+      });
+    }
     return {
       status: row.status,
+      submitted: row.submitted_at !== null,
       candidateFirstName: row.candidate_first_name,
       position: { name: position.name, introMessage: position.intro_message },
       expiresAt: row.expires_at,
-      questionCount: questions.length,
+      questions: views,
+      limits: { maxChunkBytes: MAX_CHUNK_BYTES, bytesPerSecond: BYTES_PER_SECOND },
     };
   }
 

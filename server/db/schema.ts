@@ -108,6 +108,8 @@ export interface InterviewsTable {
   completed_at: number | null;
   cancelled_at: number | null;
   expired_at: number | null;
+  /** The candidate submitted the last answer; `completed` follows once every answer is finalised. */
+  submitted_at: number | null;
 }
 
 export interface InterviewQuestionsTable {
@@ -157,6 +159,51 @@ export interface JobsTable {
   finished_at: number | null;
 }
 
+export type AnswerStatus = 'recording' | 'submitted' | 'ready' | 'failed' | 'discarded';
+
+export interface AnswersTable {
+  id: string;
+  interview_id: string;
+  interview_question_id: string;
+  take: number;
+  status: AnswerStatus;
+  mime_type: string;
+  chunk_count: number | null;
+  bytes_received: number;
+  recorded_ms: number | null;
+  media_key: string | null;
+  media_type: string | null;
+  media_bytes: number | null;
+  thumbnail_key: string | null;
+  duration_seconds: number | null;
+  width: number | null;
+  height: number | null;
+  processing_error: string | null;
+  processing_attempts: number;
+  created_at: number;
+  submitted_at: number | null;
+  finalized_at: number | null;
+}
+
+export interface AnswerChunksTable {
+  answer_id: string;
+  seq: number;
+  size: number;
+  storage_key: string;
+  created_at: number;
+}
+
+export interface StorageGarbageTable {
+  storage_key: string;
+  created_at: number;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -170,4 +217,8 @@ export interface Database {
   interview_questions: InterviewQuestionsTable;
   emails: EmailsTable;
   jobs: JobsTable;
+  answers: AnswersTable;
+  answer_chunks: AnswerChunksTable;
+  storage_garbage: StorageGarbageTable;
+  server_secrets: ServerSecretsTable;
 }

@@ -9,6 +9,8 @@ import type { RenderedEmail } from './email-templates.ts';
 import type { Mailer } from './mailer.ts';
 
 export const SEND_EMAIL_JOB = 'email.send';
+// With the backoff below (2 s doubling to an hourly cap) 40 tries span about 30 hours.
+const SEND_EMAIL_ATTEMPTS = 40;
 
 export interface EmailView {
   id: string;
@@ -70,7 +72,7 @@ export class EmailService {
       sent_at: null,
       created_at: this.ctx.clock.now(),
     });
-    await this.ctx.jobs.enqueue({ name: SEND_EMAIL_JOB, payload: { emailId: id }, uniqueKey: `email:${id}`, maxAttempts: 12 }, executor);
+    await this.ctx.jobs.enqueue({ name: SEND_EMAIL_JOB, payload: { emailId: id }, uniqueKey: `email:${id}`, maxAttempts: SEND_EMAIL_ATTEMPTS }, executor);
     return id;
   }
 
@@ -91,7 +93,9 @@ export class EmailService {
         try {
           await this.mailer.send({ to: email.to_address, subject: email.subject, text: email.text_body, html: email.html_body });
         } catch (error) {
-          await repo.update(emailId, { attempts: attempt, last_error: String((error as Error).message ?? error) });
+          // The queue gives up after the last try; the outbox must say so instead of "queued" forever.
+          const status = attempt >= SEND_EMAIL_ATTEMPTS ? 'failed' : 'queued';
+          await repo.update(emailId, { status, attempts: attempt, last_error: String((error as Error).message ?? error) });
           throw error;
         }
         await repo.update(emailId, { status: 'sent', transport: this.mailer.transport, attempts: attempt, last_error: null, sent_at: this.ctx.clock.now() });

@@ -1,4 +1,6 @@
 import type { AppContext } from '../app-context.ts';
+import { AnswerRepository } from '../answers/answer.repository.ts';
+import type { StorageGarbage } from '../storage/storage-garbage.ts';
 import { isUniqueViolation, type Tx } from '../db/database.ts';
 import type { Decision, InterviewStatus } from '../db/schema.ts';
 import { invitationEmail, reminderEmail } from '../email/email-templates.ts';
@@ -35,6 +37,7 @@ export class InterviewService {
   constructor(
     private readonly ctx: AppContext,
     private readonly emails: EmailService,
+    private readonly garbage: StorageGarbage,
   ) {}
 
   toView(row: InterviewRow): InterviewView {
@@ -68,8 +71,10 @@ export class InterviewService {
 
   async get(workspaceId: string, id: string): Promise<InterviewDetailView> {
     const repo = new InterviewRepository(this.ctx.db);
-    const row = await repo.find(workspaceId, id);
-    if (!row) throw new AppError('interview_not_found', 'Interview not found');
+    const found = await repo.find(workspaceId, id);
+    if (!found) throw new AppError('interview_not_found', 'Interview not found');
+    // Every edit, cancel and resend starts here, so a passed deadline is never reopened before the sweep runs.
+    const row = await repo.expireIfDue(found, this.ctx.clock.now());
     return { ...this.toView(row), questions: (await repo.questionsOf(id)).map(toQuestionView) };
   }
 
@@ -135,6 +140,7 @@ export class InterviewService {
           completed_at: null,
           cancelled_at: null,
           expired_at: null,
+          submitted_at: null,
         });
         // The candidate answers the questions as they are now; later template edits do not reach them.
         await repo.insertQuestions(
@@ -253,7 +259,11 @@ export class InterviewService {
   /** Removes the interview and everything the candidate recorded. */
   async delete(workspaceId: string, id: string): Promise<InterviewView> {
     const current = await this.get(workspaceId, id);
-    await new InterviewRepository(this.ctx.db).delete(id);
+    await this.ctx.db.transaction().execute(async (trx) => {
+      // The rows go now; their recordings are removed from storage by a durable job.
+      await this.garbage.add(trx, await new AnswerRepository(trx).storageKeysOfInterview(id));
+      await new InterviewRepository(trx).delete(id);
+    });
     const { questions: _q, ...view } = current;
     return view;
   }
@@ -284,6 +294,8 @@ export class InterviewService {
     const row = await new InterviewRepository(this.ctx.db).findAnywhere(interviewId);
     // A deadline that moved got its own reminder; a closed interview needs none.
     if (!row || !LIVE.includes(row.status) || row.expires_at !== expiresAt || row.expires_at <= this.ctx.clock.now()) return;
+    // Invited with sendEmail=false: the ATS reaches the candidate itself.
+    if (row.notifications_disabled) return;
     const workspace = await new WorkspaceRepository(this.ctx.db).findWorkspace(row.workspace_id);
     await this.ctx.db.transaction().execute((trx) =>
       this.emails.queue(trx, {

@@ -1,4 +1,5 @@
-import type { DbExecutor } from '../db/database.ts';
+import { sql } from 'kysely';
+import { isPostgres, type DbExecutor } from '../db/database.ts';
 import type { Role, UsersTable, WorkspacesTable } from '../db/schema.ts';
 
 export class WorkspaceRepository {
@@ -22,6 +23,11 @@ export class WorkspaceRepository {
 
   findUser(id: string) {
     return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Inside a transaction: holds off other writers to users until it ends. SQLite runs one transaction at a time already. */
+  async lockUsers(): Promise<void> {
+    if (isPostgres(this.db)) await sql`lock table users in share row exclusive mode`.execute(this.db);
   }
 
   countUsers() {

@@ -17,13 +17,26 @@ export class WorkspaceService {
   constructor(private readonly ctx: AppContext) {}
 
   /** A new tenant and its first owner; an existing account with that email becomes the owner. */
-  async createWithOwner(input: NewWorkspace): Promise<{ workspaceId: string; userId: string; createdUser: boolean }> {
+  createWithOwner(input: NewWorkspace): Promise<{ workspaceId: string; userId: string; createdUser: boolean }> {
+    return this.create(input);
+  }
+
+  /** First run only: the check and the creation share one transaction, so of racing set-ups exactly one wins. */
+  createFirstOwner(input: NewWorkspace): Promise<{ workspaceId: string; userId: string; createdUser: boolean }> {
+    return this.create(input, async (repo) => {
+      await repo.lockUsers();
+      if ((await repo.countUsers()) > 0) throw new AppError('setup_done', 'This server already has an owner; log in instead');
+    });
+  }
+
+  private async create(input: NewWorkspace, guard?: (repo: WorkspaceRepository) => Promise<void>) {
     const now = this.ctx.clock.now();
     const email = emailKey(input.ownerEmail);
     const passwordHash = await hashPassword(input.ownerPassword);
     try {
       return await this.ctx.db.transaction().execute(async (trx) => {
         const repo = new WorkspaceRepository(trx);
+        await guard?.(repo);
         const workspaceId = newId();
         await repo.insertWorkspace({
           id: workspaceId,

@@ -1,4 +1,8 @@
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startS3Server, type TestS3Server } from './s3-server.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import type { Mailer } from '../../server/email/mailer.ts';
 import { startServer, type RunningServer } from '../../server/main.ts';
@@ -39,7 +43,7 @@ export class ApiClient {
     if (this.cookie) h.cookie = this.cookie;
     if (this.csrfToken && !['GET', 'HEAD'].includes(method)) h['x-csrf-token'] ??= this.csrfToken;
     let payload: BodyInit | undefined;
-    if (typeof body === 'string') payload = body;
+    if (typeof body === 'string' || body instanceof Uint8Array) payload = body as BodyInit;
     else if (body !== undefined) {
       payload = JSON.stringify(body);
       h['content-type'] ??= 'application/json';
@@ -90,6 +94,8 @@ export interface TestWorkspace {
 export interface TestPlatform {
   kind: DatabaseKind;
   database: TestDatabase;
+  /** The S3-compatible server when started with storage 's3'. */
+  s3?: TestS3Server;
   running: RunningServer;
   config: Config;
   clock: ManualClock;
@@ -108,9 +114,22 @@ let workspaceCounter = 0;
 /** A real server on a free port over a fresh database of the given kind, with a clock the test moves. */
 export async function startTestPlatform(
   kind: DatabaseKind,
-  options: { env?: Record<string, string>; mailer?: Mailer; clock?: Clock } = {},
+  options: { env?: Record<string, string>; mailer?: Mailer; clock?: Clock; storage?: 'local' | 's3' } = {},
 ): Promise<TestPlatform> {
   const database = await createTestDatabase(kind);
+  const mediaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oneway-media-'));
+  const s3: TestS3Server | undefined = options.storage === 's3' ? await startS3Server() : undefined;
+  const storageEnv: Record<string, string> = s3
+    ? {
+        STORAGE_DRIVER: 's3',
+        S3_BUCKET: s3.bucket,
+        S3_REGION: s3.region,
+        S3_ENDPOINT: s3.endpoint,
+        S3_ACCESS_KEY_ID: s3.accessKeyId,
+        S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        S3_FORCE_PATH_STYLE: 'true',
+      }
+    : { STORAGE_DIR: mediaDir };
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
@@ -119,7 +138,8 @@ export async function startTestPlatform(
     PUBLIC_BASE_URL: url,
     WORKER_ENABLED: 'false',
     LOG_LEVEL: 'silent',
-    DATA_DIR: '/tmp/oneway-test-data',
+    DATA_DIR: mediaDir,
+    ...storageEnv,
     ...options.env,
   });
   const clock = (options.clock as ManualClock) ?? new ManualClock(Date.now());
@@ -128,6 +148,7 @@ export async function startTestPlatform(
   const platform: TestPlatform = {
     kind,
     database,
+    s3,
     get running() {
       return running;
     },
@@ -157,6 +178,8 @@ export async function startTestPlatform(
     async stop() {
       await running.stop();
       await database.destroy();
+      await s3?.stop();
+      fs.rmSync(mediaDir, { recursive: true, force: true });
     },
   };
   return platform;

@@ -1,0 +1,173 @@
+import type { Readable } from 'node:stream';
+import type { AppContext } from '../app-context.ts';
+import type { CandidateService } from '../candidate/candidate.service.ts';
+import type { AnswersTable } from '../db/schema.ts';
+import { InterviewRepository, type InterviewRow } from '../interviews/interview.repository.ts';
+import type { MediaStorage } from '../storage/media-storage.ts';
+import { StorageTooLargeError } from '../storage/media-storage.ts';
+import type { StorageGarbage } from '../storage/storage-garbage.ts';
+import { AppError } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { AnswerRepository } from './answer.repository.ts';
+import { MAX_CHUNK_BYTES, chunkKey, maxTakeBytes } from './recording-limits.ts';
+
+export const FINALIZE_ANSWER_JOB = 'answer.finalize';
+
+const tooLarge = (what: string) => new AppError('payload_too_large', `${what} is larger than allowed; nothing was stored`);
+
+/** Takes and their chunks, as the candidate's browser sends them: idempotent, in any order, resumable. */
+export class RecordingService {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly candidates: CandidateService,
+    private readonly storage: MediaStorage,
+    private readonly garbage: StorageGarbage,
+  ) {}
+
+  /** A new take of a question; the open one before it (never submitted) is discarded. */
+  async startTake(token: string, questionId: string, mimeType: string): Promise<{ answerId: string; take: number; takesLeft: number }> {
+    const interview = await this.candidates.openForRecording(token);
+    const question = (await new InterviewRepository(this.ctx.db).questionsOf(interview.id)).find((q) => q.id === questionId);
+    if (!question) throw new AppError('question_not_found', 'This question is not part of your interview');
+    const now = this.ctx.clock.now();
+    const answerId = newId();
+    const result = await this.ctx.db.transaction().execute(async (trx) => {
+      const repo = new AnswerRepository(trx);
+      const takes = await repo.listForQuestion(questionId);
+      if (takes.some((t) => t.status === 'submitted' || t.status === 'ready' || t.status === 'failed')) {
+        throw new AppError('answer_submitted', 'This question is already answered');
+      }
+      const allowed = 1 + question.retakes;
+      if (takes.length >= allowed) throw new AppError('no_retakes_left', 'No retakes are left for this question; submit the last take');
+      const discarded = takes.filter((t) => t.status === 'recording');
+      for (const old of discarded) await repo.transition(old.id, ['recording'], { status: 'discarded' });
+      const take = (takes.at(-1)?.take ?? 0) + 1;
+      await repo.insert({
+        id: answerId,
+        interview_id: interview.id,
+        interview_question_id: questionId,
+        take,
+        status: 'recording',
+        mime_type: mimeType,
+        chunk_count: null,
+        bytes_received: 0,
+        recorded_ms: null,
+        media_key: null,
+        media_type: null,
+        media_bytes: null,
+        thumbnail_key: null,
+        duration_seconds: null,
+        width: null,
+        height: null,
+        processing_error: null,
+        processing_attempts: 0,
+        created_at: now,
+        submitted_at: null,
+        finalized_at: null,
+      });
+      await new InterviewRepository(trx).transition(interview.id, ['pending'], { status: 'in_progress', started_at: now, updated_at: now });
+      const discardedKeys = (await Promise.all(discarded.map((d) => repo.chunksOf(d.id)))).flat().map((c) => c.storage_key);
+      await this.garbage.add(trx, discardedKeys);
+      for (const old of discarded) await repo.deleteChunks(old.id);
+      return { answerId, take, takesLeft: allowed - take };
+    });
+    return result;
+  }
+
+  /** Stores chunk `seq` of a take, streaming; the same chunk twice is stored once. */
+  async storeChunk(token: string, answerId: string, seq: number, body: Readable, contentLength: number | undefined): Promise<{ seq: number; size: number; duplicate: boolean }> {
+    const { interview, answer, maxAnswerSeconds } = await this.recordingTake(token, answerId);
+    if (contentLength !== undefined && contentLength > MAX_CHUNK_BYTES) throw tooLarge(`A chunk of ${contentLength} bytes`);
+    const repo = new AnswerRepository(this.ctx.db);
+    const existing = await repo.findChunk(answerId, seq);
+    if (existing) {
+      if (contentLength !== undefined && contentLength !== existing.size) {
+        throw new AppError('chunk_conflict', `Chunk ${seq} is already stored with ${existing.size} bytes, not ${contentLength}`);
+      }
+      return { seq, size: existing.size, duplicate: true };
+    }
+    const room = maxTakeBytes(maxAnswerSeconds) - answer.bytes_received;
+    if (room <= 0 || (contentLength !== undefined && contentLength > room)) throw tooLarge('This answer');
+    const key = chunkKey(interview.id, answerId, seq);
+    let size: number;
+    try {
+      ({ size } = await this.storage.put(key, body, { contentType: 'application/octet-stream', contentLength, maxBytes: Math.min(MAX_CHUNK_BYTES, room) }));
+    } catch (error) {
+      if (error instanceof StorageTooLargeError) throw tooLarge('The chunk');
+      throw error;
+    }
+    const outcome = await this.ctx.db.transaction().execute(async (trx) => {
+      const txRepo = new AnswerRepository(trx);
+      const current = await txRepo.find(answerId);
+      if (current?.status !== 'recording') return 'closed' as const;
+      const inserted = await txRepo.insertChunk({ answer_id: answerId, seq, size, storage_key: key, created_at: this.ctx.clock.now() });
+      if (inserted) await txRepo.refreshBytesReceived(answerId);
+      return inserted ? ('stored' as const) : ('duplicate' as const);
+    });
+    if (outcome === 'closed') {
+      // The take was submitted or discarded while this body streamed in: its bytes are not part of any answer.
+      await this.garbage.add(this.ctx.db, [key]);
+      throw new AppError('answer_submitted', 'This take is no longer recording; the chunk was not kept');
+    }
+    return { seq, size, duplicate: outcome === 'duplicate' };
+  }
+
+  async receivedChunks(token: string, answerId: string): Promise<{ receivedChunks: number[]; bytesReceived: number; status: AnswersTable['status'] }> {
+    const interview = await this.candidates.open(token);
+    const answer = await new AnswerRepository(this.ctx.db).findInInterview(interview.id, answerId);
+    if (!answer) throw new AppError('answer_not_found', 'This answer is not part of your interview');
+    const chunks = await new AnswerRepository(this.ctx.db).chunksOf(answerId);
+    return { receivedChunks: chunks.map((c) => c.seq), bytesReceived: answer.bytes_received, status: answer.status };
+  }
+
+  /** Makes the take the question's answer and queues its finalisation; the last answer submits the interview. */
+  async submit(token: string, answerId: string, input: { chunkCount: number; recordedMs?: number }): Promise<void> {
+    const interview = await this.candidates.open(token);
+    const repo = new AnswerRepository(this.ctx.db);
+    const answer = await repo.findInInterview(interview.id, answerId);
+    if (!answer) throw new AppError('answer_not_found', 'This answer is not part of your interview');
+    if (answer.status === 'submitted' || answer.status === 'ready' || answer.status === 'failed') {
+      if (answer.chunk_count === input.chunkCount) return;
+      throw new AppError('answer_submitted', 'This take was already submitted');
+    }
+    if (answer.status === 'discarded') throw new AppError('answer_submitted', 'This take was replaced by a newer one');
+    this.assertLive(interview);
+    const held = new Set((await repo.chunksOf(answerId)).map((c) => c.seq));
+    const missing = Array.from({ length: input.chunkCount }, (_, i) => i).filter((seq) => !held.has(seq));
+    if (input.chunkCount < 1) throw new AppError('missing_chunks', 'An answer needs at least one chunk', { missing: [0] });
+    if (missing.length) throw new AppError('missing_chunks', `${missing.length} chunk(s) not received yet`, { missing: missing.slice(0, 1000) });
+    const now = this.ctx.clock.now();
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const txRepo = new AnswerRepository(trx);
+      const moved = await txRepo.transition(answerId, ['recording'], { status: 'submitted', chunk_count: input.chunkCount, recorded_ms: input.recordedMs ?? null, submitted_at: now });
+      if (!moved) return;
+      // Chunks past the count are not part of the answer.
+      const extra = (await txRepo.chunksOf(answerId)).filter((c) => c.seq >= input.chunkCount);
+      if (extra.length) {
+        await this.garbage.add(trx, extra.map((c) => c.storage_key));
+        await txRepo.deleteChunks(answerId, input.chunkCount);
+      }
+      await this.ctx.jobs.enqueue({ name: FINALIZE_ANSWER_JOB, payload: { answerId }, uniqueKey: `finalize:${answerId}`, maxAttempts: 5 }, trx);
+      const interviews = new InterviewRepository(trx);
+      const questions = await interviews.questionsOf(interview.id);
+      const answered = new Set((await txRepo.listForInterview(interview.id)).filter((a) => ['submitted', 'ready', 'failed'].includes(a.status)).map((a) => a.interview_question_id));
+      if (questions.every((q) => answered.has(q.id))) {
+        await interviews.update(interview.id, { submitted_at: now, updated_at: now });
+      }
+    });
+  }
+
+  private assertLive(interview: InterviewRow): void {
+    if (interview.submitted_at) throw new AppError('invitation_completed', 'This interview was already submitted');
+    this.candidates.assertOpen(interview);
+  }
+
+  private async recordingTake(token: string, answerId: string) {
+    const interview = await this.candidates.openForRecording(token);
+    const answer = await new AnswerRepository(this.ctx.db).findInInterview(interview.id, answerId);
+    if (!answer) throw new AppError('answer_not_found', 'This answer is not part of your interview');
+    if (answer.status !== 'recording') throw new AppError('answer_submitted', 'This take is no longer recording');
+    const question = (await new InterviewRepository(this.ctx.db).questionsOf(interview.id)).find((q) => q.id === answer.interview_question_id)!;
+    return { interview, answer, maxAnswerSeconds: question.max_answer_seconds };
+  }
+}

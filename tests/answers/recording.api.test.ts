@@ -1,0 +1,238 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeMedia } from '../../server/media/media-probe.ts';
+import { mediaRecorderChunks, outputPath, removeMediaFixtures } from '../support/media-fixtures.ts';
+import { databaseKinds } from '../support/test-databases.ts';
+import { ApiClient, createPosition, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
+
+const WEBM = 'video/webm;codecs=vp8,opus';
+const SECONDS = 4;
+
+/** Runs on both databases with local storage, and once on PostgreSQL with S3 (s3rver). */
+const setups = [...databaseKinds.map((kind) => ({ kind, storage: 'local' as const })), { kind: 'postgres' as const, storage: 's3' as const }];
+
+describe.each(setups)('recording API on $kind with $storage storage', ({ kind, storage }) => {
+  let t: TestPlatform;
+  let ws: TestWorkspace;
+  let chunks: Buffer[];
+
+  beforeAll(async () => {
+    t = await startTestPlatform(kind, { storage });
+    ws = await t.createWorkspace();
+    chunks = await mediaRecorderChunks(SECONDS);
+  });
+  afterAll(async () => {
+    await t.stop();
+    await removeMediaFixtures();
+  });
+
+  async function invite(email = `c${randomBytes(4).toString('hex')}@example.com`) {
+    const position = await createPosition(ws.api);
+    const res = await ws.api.post(`/api/positions/${position.id}/interviews`, { name: 'Casey Candidate', email, sendEmail: false });
+    expect(res.status).toBe(201);
+    const token = res.body.url.public.split('/i/')[1] as string;
+    const candidate = new ApiClient(t.url);
+    const state = (await candidate.get(`/api/candidate/${token}`)).body;
+    return { interview: res.body, token, candidate, questions: state.questions as { id: string; retakes: number }[] };
+  }
+
+  const put = (client: ApiClient, token: string, answerId: string, seq: number, body: Buffer) =>
+    client.request('PUT', `/api/candidate/${token}/answers/${answerId}/chunks/${seq}`, body, { 'content-type': 'application/octet-stream' });
+
+  async function recordTake(client: ApiClient, token: string, questionId: string, order = chunks.map((_, i) => i)) {
+    const take = await client.post(`/api/candidate/${token}/questions/${questionId}/takes`, { mimeType: WEBM });
+    expect(take.status).toBe(201);
+    for (const seq of order) expect((await put(client, token, take.body.answerId, seq, chunks[seq]!)).status).toBe(201);
+    return take.body.answerId as string;
+  }
+
+  it('records, finalises and plays a whole interview, with a retake and chunks out of order and twice', async () => {
+    const { interview, token, candidate, questions } = await invite();
+    const [q1, q2] = questions;
+    // Question 1 allows one retake: the first take is replaced.
+    const first = await recordTake(candidate, token, q1!.id);
+    const second = await recordTake(candidate, token, q1!.id, [...chunks.keys()].reverse());
+    const again = await put(candidate, token, second, 1, chunks[1]!);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ seq: 1, duplicate: true });
+    const held = await candidate.get(`/api/candidate/${token}/answers/${second}/chunks`);
+    expect(held.body.receivedChunks).toEqual([...chunks.keys()]);
+    expect(held.body.bytesReceived).toBe(chunks.reduce((n, c) => n + c.byteLength, 0));
+    const noMore = await candidate.post(`/api/candidate/${token}/questions/${q1!.id}/takes`, { mimeType: WEBM });
+    expect(noMore.status).toBe(409);
+    expect(noMore.body.error.code).toBe('no_retakes_left');
+    expect((await candidate.post(`/api/candidate/${token}/answers/${second}/submit`, { chunkCount: chunks.length, recordedMs: SECONDS * 1000 })).status).toBe(200);
+    expect((await candidate.get(`/api/candidate/${token}/answers/${first}/chunks`)).body.status).toBe('discarded');
+
+    const last = await recordTake(candidate, token, q2!.id);
+    const missing = await candidate.post(`/api/candidate/${token}/answers/${last}/submit`, { chunkCount: chunks.length + 2 });
+    expect(missing.status).toBe(409);
+    expect(missing.body.error).toMatchObject({ code: 'missing_chunks', missing: [chunks.length, chunks.length + 1] });
+    const submitted = await candidate.post(`/api/candidate/${token}/answers/${last}/submit`, { chunkCount: chunks.length });
+    expect(submitted.body.submitted).toBe(true);
+    expect((await ws.api.get(`/api/interviews/${interview.id}`)).body.status).toBe('in_progress');
+
+    await t.drainJobs();
+    const done = await ws.api.get(`/api/interviews/${interview.id}`);
+    expect(done.body.status).toBe('completed');
+    expect(done.body.completedAt).toBeTypeOf('number');
+    const answers = (await ws.api.get(`/api/interviews/${interview.id}/answers`)).body.items;
+    expect(answers).toHaveLength(2);
+    for (const item of answers) {
+      expect(item.answer.status).toBe('ready');
+      expect(Math.abs(item.answer.durationSeconds - SECONDS)).toBeLessThan(0.5);
+      const video = await fetch(item.answer.videoUrl);
+      expect(video.status).toBe(200);
+      const file = await outputPath('answer.webm');
+      await writeFile(file, Buffer.from(await video.arrayBuffer()));
+      const probe = await probeMedia(file);
+      expect(Math.abs(probe.durationSeconds! - SECONDS)).toBeLessThan(0.5);
+      expect(probe.videoCodec).toBe('vp8');
+      const thumb = Buffer.from(await (await fetch(item.answer.thumbnailUrl)).arrayBuffer());
+      expect(thumb.subarray(0, 2).toString('hex')).toBe('ffd8');
+      expect(thumb.subarray(-2).toString('hex')).toBe('ffd9');
+    }
+    expect(answers[0].answer.id).toBe(second);
+    // Chunks are gone from the database and, after garbage collection, from storage.
+    const chunkRows = await t.database.db.selectFrom('answer_chunks').selectAll().execute();
+    expect(chunkRows.filter((r) => [first, second, last].includes(r.answer_id))).toEqual([]);
+    expect(await t.database.db.selectFrom('storage_garbage').selectAll().execute()).toEqual([]);
+    const storageBackend = t.running.platform.services.storage;
+    expect(await storageBackend.stat(`interviews/${interview.id}/answers/${second}/chunks/000000`)).toBeNull();
+    // The reviewer (here: the owners) is told.
+    const emails = (await ws.api.get(`/api/emails?interviewId=${interview.id}`)).body.items;
+    expect(emails.map((e: any) => e.kind)).toContain('completed');
+    // After submission the link says it is complete and refuses new takes.
+    const closed = await candidate.post(`/api/candidate/${token}/questions/${q1!.id}/takes`, { mimeType: WEBM });
+    expect(closed.status).toBe(410);
+    expect(closed.body.error.code).toBe('invitation_completed');
+  });
+
+  it('serves answers with Range, only with a valid signature or a session of the workspace', async () => {
+    const { interview, token, candidate, questions } = await invite();
+    for (const q of questions) {
+      const answerId = await recordTake(candidate, token, q.id);
+      await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
+    }
+    await t.drainJobs();
+    const [item] = (await ws.api.get(`/api/interviews/${interview.id}/answers`)).body.items;
+    const signed = new URL(item.answer.videoUrl);
+    const whole = Buffer.from(await (await fetch(signed)).arrayBuffer());
+    const ranged = await fetch(signed, { headers: { range: 'bytes=100-199' } });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-range')).toBe(`bytes 100-199/${whole.byteLength}`);
+    expect(Buffer.from(await ranged.arrayBuffer())).toEqual(whole.subarray(100, 200));
+    const tail = await fetch(signed, { headers: { range: 'bytes=-10' } });
+    expect(Buffer.from(await tail.arrayBuffer())).toEqual(whole.subarray(-10));
+    expect((await fetch(signed, { headers: { range: `bytes=${whole.byteLength}-` } })).status).toBe(416);
+
+    const path = signed.pathname;
+    expect((await fetch(`${t.url}${path}`)).status).toBe(401);
+    const tampered = new URL(signed);
+    tampered.searchParams.set('signature', 'x'.repeat(43));
+    expect((await fetch(tampered)).status).toBe(401);
+    expect((await ws.session.get(path)).status).toBe(200);
+    const stranger = await t.createWorkspace();
+    expect((await stranger.session.get(path)).status).toBe(404);
+    t.clock.advance(25 * 3600_000);
+    expect((await fetch(signed)).status).toBe(401);
+    t.clock.advance(-25 * 3600_000);
+  });
+
+  it('refuses bad uploads and changes nothing', async () => {
+    const a = await invite();
+    const b = await invite();
+    const take = (await a.candidate.post(`/api/candidate/${a.token}/questions/${a.questions[0]!.id}/takes`, { mimeType: WEBM })).body.answerId;
+    const wrongToken = await put(a.candidate, 'x'.repeat(43), take, 0, chunks[0]!);
+    expect(wrongToken.status).toBe(404);
+    expect(wrongToken.body.error.code).toBe('link_not_found');
+    const othersAnswer = await put(b.candidate, b.token, take, 0, chunks[0]!);
+    expect(othersAnswer.status).toBe(404);
+    expect(othersAnswer.body.error.code).toBe('answer_not_found');
+    const huge = await put(a.candidate, a.token, take, 0, Buffer.alloc(8 * 1024 * 1024 + 1));
+    expect(huge.status).toBe(413);
+    expect((await a.candidate.get(`/api/candidate/${a.token}/answers/${take}/chunks`)).body.receivedChunks).toEqual([]);
+    const badMime = await a.candidate.post(`/api/candidate/${a.token}/questions/${a.questions[1]!.id}/takes`, { mimeType: 'text/html' });
+    expect(badMime.status).toBe(400);
+    expect((await put(a.candidate, a.token, take, 0, chunks[0]!)).status).toBe(201);
+    // Retries resend the same bytes; a body of another length for a held sequence number is a client bug.
+    const conflict = await put(a.candidate, a.token, take, 0, chunks[1]!.subarray(0, 1000));
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error.code).toBe('chunk_conflict');
+    await a.candidate.post(`/api/candidate/${a.token}/answers/${take}/submit`, { chunkCount: 1 });
+    const afterSubmit = await put(a.candidate, a.token, take, 1, chunks[1]!);
+    expect(afterSubmit.status).toBe(409);
+    expect(afterSubmit.body.error.code).toBe('answer_submitted');
+
+    await ws.api.post(`/api/interviews/${b.interview.id}/cancel`);
+    const cancelled = await b.candidate.post(`/api/candidate/${b.token}/questions/${b.questions[0]!.id}/takes`, { mimeType: WEBM });
+    expect(cancelled.status).toBe(410);
+    expect(cancelled.body.error.code).toBe('invitation_cancelled');
+  });
+
+  it('an answer too large for its time limit gets 413 and is not stored', async () => {
+    const position = await ws.api.post('/api/positions', { name: 'Short', questions: [{ title: 'Quick', maxAnswerSeconds: 5 }] });
+    const inv = await ws.api.post(`/api/positions/${position.body.id}/interviews`, { name: 'Sam Short', email: 'short@example.com', sendEmail: false });
+    const token = inv.body.url.public.split('/i/')[1];
+    const client = new ApiClient(t.url);
+    const state = await client.get(`/api/candidate/${token}`);
+    const take = (await client.post(`/api/candidate/${token}/questions/${state.body.questions[0].id}/takes`, { mimeType: WEBM })).body.answerId;
+    const block = Buffer.alloc(7 * 1024 * 1024, 1);
+    // (5 s + 10 s slack) × 1.25 MB/s + 4 MiB ≈ 22.9 MB: the fourth 7 MiB block does not fit.
+    for (let seq = 0; seq < 3; seq++) expect((await put(client, token, take, seq, block)).status).toBe(201);
+    const over = await put(client, token, take, 3, block);
+    expect(over.status).toBe(413);
+    const held = await client.get(`/api/candidate/${token}/answers/${take}/chunks`);
+    expect(held.body.receivedChunks).toEqual([0, 1, 2]);
+  });
+
+  it('a recording ffmpeg cannot read fails with a recorded error and the interview is not completed', async () => {
+    const { interview, token, candidate, questions } = await invite();
+    for (const q of questions) {
+      const answerId = (await candidate.post(`/api/candidate/${token}/questions/${q.id}/takes`, { mimeType: WEBM })).body.answerId;
+      await put(candidate, token, answerId, 0, randomBytes(50_000));
+      await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: 1 });
+    }
+    for (let i = 0; i < 6; i++) {
+      await t.drainJobs();
+      t.clock.advance(20 * 60_000);
+    }
+    const answers = (await ws.api.get(`/api/interviews/${interview.id}/answers`)).body.items;
+    for (const item of answers) {
+      expect(item.answer.status).toBe('failed');
+      expect(item.answer.processingError).toMatch(/ffprobe|ffmpeg/);
+    }
+    expect((await ws.api.get(`/api/interviews/${interview.id}`)).body.status).toBe('in_progress');
+    expect((await t.anonymous().get('/healthz')).status).toBe(200);
+  });
+
+  it('keeps uploading across a server restart', async () => {
+    const { token, candidate, questions, interview } = await invite();
+    const take = (await candidate.post(`/api/candidate/${token}/questions/${questions[0]!.id}/takes`, { mimeType: WEBM })).body.answerId;
+    const half = Math.floor(chunks.length / 2);
+    for (let seq = 0; seq < half; seq++) await put(candidate, token, take, seq, chunks[seq]!);
+    await t.restart();
+    const held = (await candidate.get(`/api/candidate/${token}/answers/${take}/chunks`)).body.receivedChunks;
+    expect(held).toEqual([...Array(half).keys()]);
+    for (let seq = half; seq < chunks.length; seq++) expect((await put(candidate, token, take, seq, chunks[seq]!)).status).toBe(201);
+    await candidate.post(`/api/candidate/${token}/answers/${take}/submit`, { chunkCount: chunks.length });
+    await t.drainJobs();
+    const [item] = (await ws.api.get(`/api/interviews/${interview.id}/answers`)).body.items;
+    expect(Math.abs(item.answer.durationSeconds - SECONDS)).toBeLessThan(0.5);
+  });
+
+  it('deleting an interview removes its recordings from storage', async () => {
+    const { token, candidate, questions, interview } = await invite();
+    const answerId = await recordTake(candidate, token, questions[0]!.id);
+    await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
+    await t.drainJobs();
+    const storageBackend = t.running.platform.services.storage;
+    const row = await t.database.db.selectFrom('answers').selectAll().where('id', '=', answerId).executeTakeFirstOrThrow();
+    expect(await storageBackend.stat(row.media_key!)).not.toBeNull();
+    expect((await ws.api.delete(`/api/interviews/${interview.id}`)).status).toBe(200);
+    await t.drainJobs();
+    expect(await storageBackend.stat(row.media_key!)).toBeNull();
+    expect(await storageBackend.stat(row.thumbnail_key!)).toBeNull();
+  });
+});

@@ -1,0 +1,80 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+// s3rver ships no type declarations; this is the part we use.
+interface S3rverInstance {
+  run(): Promise<AddressInfo>;
+  close(): Promise<void>;
+  httpServer?: Server;
+}
+type S3rverConstructor = new (options: {
+  address: string;
+  port: number;
+  directory: string;
+  silent: boolean;
+  configureBuckets: { name: string; configs?: string[] }[];
+}) => S3rverInstance;
+
+const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  contentLength?: number;
+  status: number;
+}
+
+export interface TestS3Server {
+  endpoint: string;
+  /** Every finished request, so tests can see which S3 calls a driver made. */
+  requests: RecordedRequest[];
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  stop(): Promise<void>;
+}
+
+/** s3rver in this process on a free port, storing into a fresh temp dir that stop() removes. */
+export async function startS3Server(options: { bucket?: string } = {}): Promise<TestS3Server> {
+  const bucket = options.bucket ?? 'media';
+  const directory = await mkdtemp(path.join(tmpdir(), 's3rver-'));
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    directory,
+    silent: true,
+    configureBuckets: [{ name: bucket }],
+  });
+  const { port } = await server.run();
+  const requests: RecordedRequest[] = [];
+  server.httpServer?.on('request', (req, res) => {
+    res.on('finish', () => {
+      const length = req.headers['content-length'];
+      requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        contentLength: length === undefined ? undefined : Number(length),
+        status: res.statusCode,
+      });
+    });
+  });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    bucket,
+    region: 'us-east-1',
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    async stop() {
+      // Clients keep idle sockets alive, which would hold close() open.
+      server.httpServer?.closeAllConnections();
+      await server.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
