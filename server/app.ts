@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './http/actor.ts';
-import { bodyLimit } from 'hono/body-limit';
+import { limitRequestBody } from './http/body-limit.ts';
 import { ApiKeyService } from './api-keys/api-key.service.ts';
 import { apiKeyRoutes } from './api-keys/api-key.routes.ts';
 import { AnswerFinalizer } from './answers/answer-finalizer.ts';
@@ -14,13 +14,22 @@ import { createStorage } from './storage/create-storage.ts';
 import type { MediaStorage } from './storage/media-storage.ts';
 import { COLLECT_GARBAGE_JOB, StorageGarbage } from './storage/storage-garbage.ts';
 import { UrlSigner } from './shared/url-signer.ts';
+import { HireflixInterviews } from './hireflix/hireflix-interview.ts';
+import { InterviewExpiry } from './interviews/interview-expiry.ts';
+import { reviewRoutes } from './reviews/review.routes.ts';
+import { ReviewService } from './reviews/review.service.ts';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
+import { WebhookEvents } from './webhooks/webhook-events.ts';
+import { webhookRoutes } from './webhooks/webhook.routes.ts';
+import { WebhookSender } from './webhooks/webhook-sender.ts';
+import { WebhookService } from './webhooks/webhook.service.ts';
 import type { AppContext } from './app-context.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { AuthService } from './auth/auth.service.ts';
 import { candidateLinkRoutes } from './candidate/candidate-link.routes.ts';
 import { CandidateService } from './candidate/candidate.service.ts';
 import type { Config } from './config.ts';
-import { pingDatabase, type Db } from './db/database.ts';
+import { isPostgres, pingDatabase, type Db } from './db/database.ts';
 import { emailRoutes } from './email/email.routes.ts';
 import { EmailService, SEND_EMAIL_JOB } from './email/email.service.ts';
 import { createMailer, type Mailer } from './email/mailer.ts';
@@ -63,30 +72,43 @@ export function createPlatform(options: PlatformOptions) {
   const storage = options.storage ?? createStorage(config.storage);
   const signer = new UrlSigner(db, clock, config.secretKey);
   const garbage = new StorageGarbage(db, jobs, clock, storage);
+  const playback = new AnswerPlayback(ctx, signer);
+  const hireflix = new HireflixInterviews(config.publicBaseUrl, playback);
+  const webhookEvents = new WebhookEvents(ctx, hireflix);
+  const webhookSender = new WebhookSender(config.webhooks.allowPrivateUrls, config.webhooks.concurrency);
+  const webhookDispatcher = new WebhookDispatcher(db, clock, logger, webhookSender, {
+    concurrency: config.webhooks.concurrency,
+    pollMs: config.webhooks.pollMs,
+    workerId: `${options.workerId ?? 'server'}:${process.pid}`,
+  });
+  webhookEvents.onEmit(() => webhookDispatcher.wake());
+  const webhooks = new WebhookService(ctx, () => webhookDispatcher.wake());
+  const expiry = new InterviewExpiry(ctx, webhookEvents);
 
   const workspaces = new WorkspaceService(ctx);
   const auth = new AuthService(ctx);
   const apiKeys = new ApiKeyService(ctx);
   const emails = new EmailService(ctx, mailer);
   const positions = new PositionService(ctx);
-  const interviews = new InterviewService(ctx, emails, garbage);
-  const candidates = new CandidateService(ctx);
+  const interviews = new InterviewService(ctx, emails, garbage, webhookEvents, hireflix, expiry);
+  const candidates = new CandidateService(ctx, expiry);
   const members = new MemberService(ctx, emails);
   const recordings = new RecordingService(ctx, candidates, storage, garbage);
-  const completion = new InterviewCompletion(ctx, emails);
+  const completion = new InterviewCompletion(ctx, emails, webhookEvents);
   const finalizer = new AnswerFinalizer(ctx, storage, garbage, completion);
-  const playback = new AnswerPlayback(ctx, signer);
-  const services = { workspaces, auth, apiKeys, emails, positions, interviews, candidates, members, recordings, playback, storage, signer };
+  const reviews = new ReviewService(ctx, webhookEvents);
+  const services = { workspaces, auth, apiKeys, emails, positions, interviews, candidates, members, recordings, playback, storage, signer, webhooks, webhookEvents, hireflix, reviews };
 
   const handlers: Record<string, JobHandler> = {
     [SEND_EMAIL_JOB]: emails.sendJob(),
     [FINALIZE_ANSWER_JOB]: finalizer.job(),
     [COLLECT_GARBAGE_JOB]: garbage.job(),
+    'auth.session-sweep': { everyMs: 3600_000, run: () => auth.deleteExpiredSessions() },
     [REMINDER_JOB]: { run: ({ interviewId, expiresAt }) => interviews.sendReminder(interviewId, expiresAt) },
     [EXPIRY_SWEEP_JOB]: {
       everyMs: config.worker.expirySweepMs,
       run: async () => {
-        const expired = await interviews.expireDue();
+        const expired = await expiry.expireAllDue();
         if (expired) logger.info('expired invitations', { count: expired });
       },
     },
@@ -109,7 +131,7 @@ export function createPlatform(options: PlatformOptions) {
   app.get('/healthz', async (c) => {
     try {
       await pingDatabase(db);
-      return c.json({ ok: true, database: config.database.kind });
+      return c.json({ ok: true, database: isPostgres(db) ? 'postgres' : 'sqlite' });
     } catch (error) {
       return c.json({ ok: false, error: String((error as Error).message) }, 503);
     }
@@ -118,7 +140,7 @@ export function createPlatform(options: PlatformOptions) {
   // Candidate routes carry their own credential (the link token) and stream chunk bodies with their own bound.
   const exceptCandidate = (middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> => (c, next) =>
     c.req.path.startsWith('/api/candidate/') ? next() : middleware(c, next);
-  app.use('/api/*', exceptCandidate(bodyLimit({ maxSize: 2 * 1024 * 1024, onError: () => { throw new AppError('payload_too_large', 'The request body is larger than 2 MiB'); } })));
+  app.use('/api/*', exceptCandidate(limitRequestBody(2 * 1024 * 1024)));
   app.use('/api/*', exceptCandidate(authenticate(auth, apiKeys)));
   app.route('/', candidateLinkRoutes(candidates));
   app.route('/', mediaRoutes(playback, storage, signer, auth));
@@ -132,6 +154,8 @@ export function createPlatform(options: PlatformOptions) {
   api.route('/', emailRoutes(emails));
   api.route('/', recordingRoutes(candidates, recordings));
   api.route('/', answerRoutes(playback));
+  api.route('/', webhookRoutes(webhooks));
+  api.route('/', reviewRoutes(reviews));
   app.route('/api', api);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'X-API-KEY' });
@@ -152,8 +176,16 @@ export function createPlatform(options: PlatformOptions) {
     ctx,
     services,
     worker,
+    webhookDispatcher,
+    /** Background work of this process: durable jobs and webhook deliveries. */
+    async startBackground() {
+      await worker.start();
+      webhookDispatcher.start();
+    },
     async close() {
       await worker.stop();
+      await webhookDispatcher.stop();
+      webhookSender.close();
       mailer.close();
       if (!options.storage) await storage.close();
     },

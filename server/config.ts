@@ -36,6 +36,8 @@ const schema = z
     WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
     EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(1).default(60),
     WEBHOOK_ALLOW_PRIVATE_URLS: boolean.default(false),
+    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(32),
+    WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -71,7 +73,7 @@ export interface Config {
   sessionTtlMs: number;
   reminderBeforeExpiryMs: number;
   worker: { enabled: boolean; pollMs: number; expirySweepMs: number };
-  webhooks: { allowPrivateUrls: boolean };
+  webhooks: { allowPrivateUrls: boolean; concurrency: number; pollMs: number };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -112,7 +114,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
     reminderBeforeExpiryMs: env.REMINDER_HOURS_BEFORE_EXPIRY * 3600_000,
     worker: { enabled: env.WORKER_ENABLED, pollMs: env.WORKER_POLL_MS, expirySweepMs: env.EXPIRY_SWEEP_SECONDS * 1000 },
-    webhooks: { allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS },
+    webhooks: { allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS, concurrency: env.WEBHOOK_CONCURRENCY, pollMs: env.WEBHOOK_POLL_MS },
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -16,7 +16,7 @@ export async function startServer(config: Config, overrides: Partial<Parameters<
   const db = overrides.db ?? createDatabase(config.database);
   await migrateToLatest(db);
   const platform = createPlatform({ config, db, ...overrides });
-  if (config.worker.enabled) await platform.worker.start();
+  if (config.worker.enabled) await platform.startBackground();
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: platform.app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
@@ -30,9 +30,12 @@ export async function startServer(config: Config, overrides: Partial<Parameters<
     stop() {
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        // Idle keep-alive sockets would hold close() open forever.
-        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        // Keep-alive sockets go idle as their last request ends; each would hold close() until its timeout.
+        const closeIdle = () => 'closeIdleConnections' in server && server.closeIdleConnections();
+        closeIdle();
+        const sweep = setInterval(closeIdle, 50);
         await closed;
+        clearInterval(sweep);
         await platform.close();
         if (!overrides.db) await db.destroy();
       })();

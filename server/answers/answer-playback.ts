@@ -1,4 +1,5 @@
 import type { AppContext } from '../app-context.ts';
+import type { DbExecutor } from '../db/database.ts';
 import type { AnswersTable } from '../db/schema.ts';
 import { InterviewRepository } from '../interviews/interview.repository.ts';
 import { AppError } from '../shared/errors.ts';
@@ -36,9 +37,9 @@ export class AnswerPlayback {
     private readonly signer: UrlSigner,
   ) {}
 
-  async signedUrl(answerId: string, kind: MediaKind): Promise<string> {
+  async signedUrl(answerId: string, kind: MediaKind, executor?: DbExecutor): Promise<string> {
     const ttl = kind === 'video' ? VIDEO_URL_TTL_MS : THUMBNAIL_URL_TTL_MS;
-    return `${this.ctx.config.publicBaseUrl}${await this.signer.sign(mediaPath(answerId, kind), ttl)}`;
+    return `${this.ctx.config.publicBaseUrl}${await this.signer.sign(mediaPath(answerId, kind), ttl, executor)}`;
   }
 
   async view(answer: AnswersTable): Promise<AnswerView> {
@@ -82,12 +83,12 @@ export class AnswerPlayback {
   }
 
   /** The first answered question's thumbnail, as Hireflix puts on the interview. */
-  async interviewThumbnail(interviewId: string): Promise<string | null> {
-    const questions = await new InterviewRepository(this.ctx.db).questionsOf(interviewId);
-    const ready = (await new AnswerRepository(this.ctx.db).listForInterview(interviewId)).filter((a) => a.status === 'ready');
+  async interviewThumbnail(interviewId: string, executor: DbExecutor = this.ctx.db): Promise<string | null> {
+    const questions = await new InterviewRepository(executor).questionsOf(interviewId);
+    const ready = (await new AnswerRepository(executor).listForInterview(interviewId)).filter((a) => a.status === 'ready');
     for (const q of questions) {
       const answer = ready.find((a) => a.interview_question_id === q.id);
-      if (answer) return this.signedUrl(answer.id, 'thumbnail');
+      if (answer) return this.signedUrl(answer.id, 'thumbnail', executor);
     }
     return null;
   }

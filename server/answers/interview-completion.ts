@@ -5,6 +5,7 @@ import type { EmailService } from '../email/email.service.ts';
 import { interviewUrls } from '../interviews/interview-links.ts';
 import { InterviewRepository } from '../interviews/interview.repository.ts';
 import { WorkspaceRepository } from '../workspaces/workspace.repository.ts';
+import type { WebhookEvents } from '../webhooks/webhook-events.ts';
 import { AnswerRepository } from './answer.repository.ts';
 
 /** An interview is completed when the candidate submitted every answer and every answer is finalised. */
@@ -12,6 +13,7 @@ export class InterviewCompletion {
   constructor(
     private readonly ctx: AppContext,
     private readonly emails: EmailService,
+    private readonly webhookEvents: WebhookEvents,
   ) {}
 
   async completeIfFinal(trx: Tx, interviewId: string): Promise<boolean> {
@@ -25,6 +27,8 @@ export class InterviewCompletion {
     // A deadline that passed after the last answer was submitted does not undo the submission.
     const moved = await interviews.transition(interviewId, ['pending', 'in_progress', 'expired'], { status: 'completed', completed_at: now, expired_at: null, updated_at: now });
     if (!moved) return false;
+    await this.webhookEvents.emit(trx, interview.workspace_id, 'interview.finish', interviewId);
+    await this.webhookEvents.emit(trx, interview.workspace_id, 'interview.status-change', interviewId);
     await this.notifyReviewers(trx, interviewId);
     return true;
   }

@@ -1,4 +1,5 @@
 import type { AppContext } from '../app-context.ts';
+import type { DbExecutor } from '../db/database.ts';
 import type { ApiKeysTable } from '../db/schema.ts';
 import { AppError } from '../shared/errors.ts';
 import { newId, sha256 } from '../shared/ids.ts';
@@ -30,7 +31,7 @@ export class ApiKeyService {
   constructor(private readonly ctx: AppContext) {}
 
   /** The secret is returned once, here; only its SHA-256 is kept (it has 256 bits, no slow hash needed). */
-  async create(workspaceId: string, name: string, createdBy: string | null): Promise<{ apiKey: ApiKeyView; key: string }> {
+  async create(workspaceId: string, name: string, createdBy: string | null, executor: DbExecutor = this.ctx.db): Promise<{ apiKey: ApiKeyView; key: string }> {
     const key = `owk_${randomBytes(32).toString('base64url')}`;
     const row: ApiKeysTable = {
       id: newId(),
@@ -43,7 +44,7 @@ export class ApiKeyService {
       last_used_at: null,
       revoked_at: null,
     };
-    await new ApiKeyRepository(this.ctx.db).insert(row);
+    await new ApiKeyRepository(executor).insert(row);
     return { apiKey: toView(row), key };
   }
 
@@ -64,8 +65,13 @@ export class ApiKeyService {
     const existing = await new ApiKeyRepository(this.ctx.db).find(workspaceId, id);
     if (!existing) throw new AppError('not_found', 'API key not found');
     if (existing.revoked_at) throw new AppError('invalid_state', 'A revoked key cannot be rotated; create a new one');
-    await this.revoke(workspaceId, id);
-    return this.create(workspaceId, existing.name, rotatedBy);
+    return this.ctx.db.transaction().execute(async (trx) => {
+      // Two rotations at once: only the one that revokes the key issues a new one.
+      if (!Number((await new ApiKeyRepository(trx).revoke(workspaceId, id, this.ctx.clock.now())).numUpdatedRows)) {
+        throw new AppError('invalid_state', 'This key was rotated or revoked meanwhile');
+      }
+      return this.create(workspaceId, existing.name, rotatedBy, trx);
+    });
   }
 
   async authenticate(key: string): Promise<{ apiKeyId: string; workspaceId: string } | null> {

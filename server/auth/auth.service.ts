@@ -95,6 +95,10 @@ export class AuthService {
     return this.view(sessionIdHash);
   }
 
+  async deleteExpiredSessions(): Promise<void> {
+    await new SessionRepository(this.ctx.db).deleteExpired(this.ctx.clock.now());
+  }
+
   async logout(sessionIdHash: string): Promise<void> {
     await new SessionRepository(this.ctx.db).delete(sessionIdHash);
   }

@@ -4,6 +4,7 @@ import { BYTES_PER_SECOND, MAX_CHUNK_BYTES } from '../answers/recording-limits.t
 import { InterviewRepository, type InterviewRow } from '../interviews/interview.repository.ts';
 import { PositionRepository } from '../positions/position.repository.ts';
 import { AppError } from '../shared/errors.ts';
+import type { InterviewExpiry } from '../interviews/interview-expiry.ts';
 
 export interface CandidateQuestionView {
   id: string;
@@ -36,14 +37,17 @@ const closedErrors = {
 
 /** What the holder of a private link may see and do: their own interview, nothing else. */
 export class CandidateService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly expiry: InterviewExpiry,
+  ) {}
 
   /** The interview behind a link; a passed deadline expires it on the spot, before any sweep. */
   async open(token: string): Promise<InterviewRow> {
     const repo = new InterviewRepository(this.ctx.db);
     const row = await repo.findByToken(token);
     if (!row) throw new AppError('link_not_found', 'This interview link is not valid. Check the link in your email.');
-    return repo.expireIfDue(row, this.ctx.clock.now());
+    return this.expiry.expireIfDue(row);
   }
 
   assertOpen(interview: InterviewRow): void {

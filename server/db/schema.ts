@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 
 // Times are epoch milliseconds; nullable timestamps double as flags.
 export type Role = 'owner' | 'admin' | 'reviewer';
@@ -204,6 +205,80 @@ export interface ServerSecretsTable {
   created_at: number;
 }
 
+export const WEBHOOK_EVENTS = ['interview.create', 'interview.finish', 'interview.status-change', 'interview.delete', 'interview.score-updated'] as const;
+export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
+
+export interface WebhooksTable {
+  id: string;
+  workspace_id: string;
+  /** JSON array of WebhookEventName. */
+  events: string;
+  url: string;
+  active: number;
+  description: string;
+  disabled_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookEventsTable {
+  seq: Generated<number>;
+  id: string;
+  workspace_id: string;
+  interview_id: string;
+  event: string;
+  /** The exact JSON body that is sent and signed. */
+  body: string;
+  created_at: number;
+}
+
+export type DeliveryStatus = 'pending' | 'delivering' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_seq: number;
+  interview_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  response_excerpt: string | null;
+}
+
+export interface ReviewsTable {
+  interview_id: string;
+  user_id: string;
+  overall_score: number | null;
+  /** JSON object: interview question id -> score. */
+  question_scores: string;
+  updated_at: number;
+}
+
+export interface CommentsTable {
+  id: string;
+  interview_id: string;
+  user_id: string | null;
+  author_name: string;
+  body: string;
+  created_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -221,4 +296,10 @@ export interface Database {
   answer_chunks: AnswerChunksTable;
   storage_garbage: StorageGarbageTable;
   server_secrets: ServerSecretsTable;
+  webhooks: WebhooksTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  reviews: ReviewsTable;
+  comments: CommentsTable;
 }

@@ -7,7 +7,7 @@ export type Actor =
   | { kind: 'member'; userId: string; sessionIdHash: string; csrfToken: string; workspaceId: string | null; role: Role | null }
   | { kind: 'api_key'; apiKeyId: string; workspaceId: string; role: 'admin'; userId: null };
 
-export type AppEnv = { Variables: { actor?: Actor } };
+export type AppEnv = { Variables: { actor?: Actor; csrfFailed?: boolean } };
 
 export interface WorkspaceActor {
   workspaceId: string;
@@ -18,6 +18,7 @@ export interface WorkspaceActor {
 
 export function currentActor(c: Context<AppEnv>): Actor {
   const actor = c.get('actor');
+  if (!actor && c.get('csrfFailed')) throw new AppError('csrf_failed', 'Missing or wrong X-CSRF-Token header');
   if (!actor) throw new AppError('unauthenticated', 'Log in or send an API key (X-API-KEY or Authorization: Bearer)');
   return actor;
 }

@@ -103,15 +103,6 @@ export class InterviewRepository {
       .then((r) => Number(r.numUpdatedRows));
   }
 
-  /** A live interview past its deadline expires the moment anyone reads it, before any sweep; returns the row as it now is. */
-  async expireIfDue(row: InterviewRow, now: number): Promise<InterviewRow> {
-    const live = row.status === 'pending' || row.status === 'in_progress';
-    // Once the last answer is in, the deadline no longer matters: finalisation completes it.
-    if (!live || row.submitted_at || row.expires_at === null || row.expires_at > now) return row;
-    await this.transition(row.id, ['pending', 'in_progress'], { status: 'expired', expired_at: now, updated_at: now });
-    return (await this.findAnywhere(row.id))!;
-  }
-
   delete(id: string) {
     return this.db.deleteFrom('interviews').where('id', '=', id).execute();
   }

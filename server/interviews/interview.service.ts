@@ -2,7 +2,9 @@ import type { AppContext } from '../app-context.ts';
 import { AnswerRepository } from '../answers/answer.repository.ts';
 import type { StorageGarbage } from '../storage/storage-garbage.ts';
 import { isUniqueViolation, type Tx } from '../db/database.ts';
-import type { Decision, InterviewStatus } from '../db/schema.ts';
+import type { Decision, InterviewStatus, InterviewsTable } from '../db/schema.ts';
+import type { HireflixInterviews } from '../hireflix/hireflix-interview.ts';
+import type { WebhookEvents } from '../webhooks/webhook-events.ts';
 import { invitationEmail, reminderEmail } from '../email/email-templates.ts';
 import type { EmailService } from '../email/email.service.ts';
 import { PositionRepository } from '../positions/position.repository.ts';
@@ -12,6 +14,7 @@ import { emailKey } from '../shared/email-address.ts';
 import { AppError, validationFailed, type FieldError } from '../shared/errors.ts';
 import { newCode, newId, newSecretToken } from '../shared/ids.ts';
 import { WorkspaceRepository } from '../workspaces/workspace.repository.ts';
+import type { InterviewExpiry } from './interview-expiry.ts';
 import { interviewUrls } from './interview-links.ts';
 import { InterviewRepository, type InterviewRow } from './interview.repository.ts';
 import { CandidateInput, type BulkInviteReportT, type CandidateInputT, type InterviewDetailView, type InterviewView } from './interview.schemas.ts';
@@ -38,6 +41,9 @@ export class InterviewService {
     private readonly ctx: AppContext,
     private readonly emails: EmailService,
     private readonly garbage: StorageGarbage,
+    private readonly webhookEvents: WebhookEvents,
+    private readonly hireflix: HireflixInterviews,
+    private readonly expiry: InterviewExpiry,
   ) {}
 
   toView(row: InterviewRow): InterviewView {
@@ -74,7 +80,7 @@ export class InterviewService {
     const found = await repo.find(workspaceId, id);
     if (!found) throw new AppError('interview_not_found', 'Interview not found');
     // Every edit, cancel and resend starts here, so a passed deadline is never reopened before the sweep runs.
-    const row = await repo.expireIfDue(found, this.ctx.clock.now());
+    const row = await this.expiry.expireIfDue(found);
     return { ...this.toView(row), questions: (await repo.questionsOf(id)).map(toQuestionView) };
   }
 
@@ -157,6 +163,7 @@ export class InterviewService {
           })),
         );
         if (input.sendEmail) await this.queueInvitationEmail(trx, id);
+        await this.webhookEvents.emit(trx, workspaceId, 'interview.create', id);
         await this.scheduleReminder(trx, id, input.expiresAt ?? null);
       });
     } catch (error) {
@@ -244,7 +251,7 @@ export class InterviewService {
   async cancel(workspaceId: string, id: string): Promise<InterviewDetailView> {
     const current = await this.get(workspaceId, id);
     const now = this.ctx.clock.now();
-    const changed = await new InterviewRepository(this.ctx.db).transition(id, LIVE, { status: 'cancelled', cancelled_at: now, updated_at: now });
+    const changed = await this.changeStatus(workspaceId, id, LIVE, { status: 'cancelled', cancelled_at: now, updated_at: now });
     if (!changed) throw new AppError('invalid_state', `A ${current.status.replace('_', ' ')} interview cannot be cancelled`);
     return this.get(workspaceId, id);
   }
@@ -260,6 +267,9 @@ export class InterviewService {
   async delete(workspaceId: string, id: string): Promise<InterviewView> {
     const current = await this.get(workspaceId, id);
     await this.ctx.db.transaction().execute(async (trx) => {
+      // The ATS gets the interview as it was, stamped with its deletion time.
+      const payload = await this.hireflix.build(trx, id, this.ctx.clock.now());
+      if (payload) await this.webhookEvents.emit(trx, workspaceId, 'interview.delete', id, payload);
       // The rows go now; their recordings are removed from storage by a durable job.
       await this.garbage.add(trx, await new AnswerRepository(trx).storageKeysOfInterview(id));
       await new InterviewRepository(trx).delete(id);
@@ -273,21 +283,9 @@ export class InterviewService {
     if (current.status !== 'completed') throw new AppError('invalid_state', 'Only a completed interview can be shortlisted or discarded');
     if (current.decision !== decision) {
       const now = this.ctx.clock.now();
-      await new InterviewRepository(this.ctx.db).update(id, { decision, decided_at: decision ? now : null, updated_at: now });
+      await this.changeStatus(workspaceId, id, ['completed'], { decision, decided_at: decision ? now : null, updated_at: now });
     }
     return this.get(workspaceId, id);
-  }
-
-  /** Expires every live invitation whose deadline passed; returns how many. */
-  async expireDue(): Promise<number> {
-    const now = this.ctx.clock.now();
-    const repo = new InterviewRepository(this.ctx.db);
-    let total = 0;
-    for (;;) {
-      const due = await repo.dueForExpiry(now, 200);
-      for (const row of due) total += await repo.transition(row.id, LIVE, { status: 'expired', expired_at: now, updated_at: now });
-      if (due.length < 200) return total;
-    }
   }
 
   async sendReminder(interviewId: string, expiresAt: number): Promise<void> {
@@ -312,6 +310,15 @@ export class InterviewService {
         }),
       }),
     );
+  }
+
+  /** A status move and its interview.status-change event, in one transaction; 0 when the interview was not in `from`. */
+  private changeStatus(workspaceId: string, id: string, from: InterviewStatus[], changes: Partial<InterviewsTable>): Promise<number> {
+    return this.ctx.db.transaction().execute(async (trx) => {
+      const moved = await new InterviewRepository(trx).transition(id, from, changes);
+      if (moved) await this.webhookEvents.emit(trx, workspaceId, 'interview.status-change', id);
+      return moved;
+    });
   }
 
   private async queueInvitationEmail(trx: Tx, id: string): Promise<void> {

@@ -121,10 +121,7 @@ export class MemberService {
     const membership = await repo.findMembership(workspaceId, userId);
     if (!membership) throw new AppError('not_found', 'Member not found');
     if ((role === 'owner' || membership.role === 'owner') && actorRole !== 'owner') throw new AppError('forbidden', 'Only an owner can grant or take the owner role');
-    if (membership.role === 'owner' && role !== 'owner' && (await repo.countOwners(workspaceId)) <= 1) {
-      throw new AppError('last_owner', 'A workspace needs at least one owner');
-    }
-    await repo.updateRole(workspaceId, userId, role);
+    await this.keepingAnOwner(workspaceId, (trx) => trx.updateRole(workspaceId, userId, role));
     return (await this.list(workspaceId)).find((m) => m.id === userId)!;
   }
 
@@ -133,9 +130,18 @@ export class MemberService {
     const membership = await repo.findMembership(workspaceId, userId);
     if (!membership) throw new AppError('not_found', 'Member not found');
     if (membership.role === 'owner' && actorRole !== 'owner') throw new AppError('forbidden', 'Only an owner can remove an owner');
-    if (membership.role === 'owner' && (await repo.countOwners(workspaceId)) <= 1) throw new AppError('last_owner', 'A workspace needs at least one owner');
-    await repo.removeMember(workspaceId, userId);
+    await this.keepingAnOwner(workspaceId, (trx) => trx.removeMember(workspaceId, userId));
     // Sessions acting in this workspace lose it at their next request (the role is read per request).
+  }
+
+  /** Applies a membership change only if an owner remains; the workspace row lock serialises concurrent changes. */
+  private keepingAnOwner(workspaceId: string, change: (repo: WorkspaceRepository) => Promise<unknown>): Promise<void> {
+    return this.ctx.db.transaction().execute(async (trx) => {
+      const repo = new WorkspaceRepository(trx);
+      await repo.lockWorkspace(workspaceId);
+      await change(repo);
+      if ((await repo.countOwners(workspaceId)) < 1) throw new AppError('last_owner', 'A workspace needs at least one owner');
+    });
   }
 
   private async openInvitation(token: string) {

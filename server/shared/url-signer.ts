@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Db } from '../db/database.ts';
+import type { Db, DbExecutor } from '../db/database.ts';
 import type { Clock } from './clock.ts';
 
 /**
@@ -15,24 +15,27 @@ export class UrlSigner {
     private readonly configuredSecret?: string,
   ) {}
 
-  private loadKey(): Promise<Buffer> {
+  /** Inside a transaction pass it: on SQLite a query on another handle would wait for the transaction forever. */
+  private loadKey(executor: DbExecutor = this.db): Promise<Buffer> {
     this.key ??= (async () => {
       if (this.configuredSecret) return Buffer.from(this.configuredSecret);
-      await this.db
+      await executor
         .insertInto('server_secrets')
         .values({ name: 'url_signing', value: randomBytes(32).toString('base64url'), created_at: this.clock.now() })
         .onConflict((oc) => oc.column('name').doNothing())
         .execute();
-      const row = await this.db.selectFrom('server_secrets').select('value').where('name', '=', 'url_signing').executeTakeFirstOrThrow();
+      const row = await executor.selectFrom('server_secrets').select('value').where('name', '=', 'url_signing').executeTakeFirstOrThrow();
       return Buffer.from(row.value);
     })();
+    // A failed first load (a rolled-back transaction) must not poison every later call.
+    this.key.catch(() => (this.key = undefined));
     return this.key;
   }
 
   /** `?expires=…&signature=…` for a path, valid for `ttlMs`. */
-  async sign(path: string, ttlMs: number): Promise<string> {
+  async sign(path: string, ttlMs: number, executor?: DbExecutor): Promise<string> {
     const expires = Math.floor((this.clock.now() + ttlMs) / 1000);
-    const signature = createHmac('sha256', await this.loadKey()).update(`${path}\n${expires}`).digest('base64url');
+    const signature = createHmac('sha256', await this.loadKey(executor)).update(`${path}\n${expires}`).digest('base64url');
     return `${path}?expires=${expires}&signature=${signature}`;
   }
 

@@ -9,6 +9,15 @@ export class WorkspaceRepository {
     return this.db.insertInto('workspaces').values(workspace).execute();
   }
 
+  updateWebhookSecret(id: string, changes: Pick<WorkspacesTable, 'webhook_secret' | 'webhook_secret_previous' | 'webhook_secret_previous_until'>) {
+    return this.db.updateTable('workspaces').set(changes).where('id', '=', id).execute();
+  }
+
+  /** Inside a transaction: serialises membership changes of one workspace (SQLite runs one transaction at a time already). */
+  async lockWorkspace(id: string): Promise<void> {
+    if (isPostgres(this.db)) await this.db.selectFrom('workspaces').select('id').where('id', '=', id).forUpdate().execute();
+  }
+
   findWorkspace(id: string) {
     return this.db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
   }

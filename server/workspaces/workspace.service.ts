@@ -3,7 +3,8 @@ import { hashPassword } from '../auth/passwords.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { AppError } from '../shared/errors.ts';
 import { emailKey } from '../shared/email-address.ts';
-import { newId, newSecretToken } from '../shared/ids.ts';
+import { newId } from '../shared/ids.ts';
+import { newWebhookSecret } from '../webhooks/webhook-signature.ts';
 import { WorkspaceRepository } from './workspace.repository.ts';
 
 export interface NewWorkspace {
@@ -41,7 +42,7 @@ export class WorkspaceService {
         await repo.insertWorkspace({
           id: workspaceId,
           name: input.workspaceName,
-          webhook_secret: newSecretToken(),
+          webhook_secret: newWebhookSecret(),
           webhook_secret_previous: null,
           webhook_secret_previous_until: null,
           created_at: now,

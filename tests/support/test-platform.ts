@@ -104,6 +104,8 @@ export interface TestPlatform {
   createWorkspace(name?: string): Promise<TestWorkspace>;
   /** Runs every due job now (the worker is off in tests so they stay deterministic). */
   drainJobs(): Promise<number>;
+  /** Sends every due webhook delivery now and waits for the receivers' answers. */
+  drainWebhooks(): Promise<number>;
   /** Restarts the HTTP server and platform on the same database, as after a crash or deploy. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -171,6 +173,7 @@ export async function startTestPlatform(
       return { workspaceId, ownerId: userId, owner, session, api: new ApiClient(url, key), apiKey: key };
     },
     drainJobs: () => running.platform.worker.drain(),
+    drainWebhooks: () => running.platform.webhookDispatcher.drain(),
     async restart() {
       await running.stop();
       running = await start();

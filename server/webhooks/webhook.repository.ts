@@ -1,0 +1,189 @@
+import { sql } from 'kysely';
+import { isPostgres, type DbExecutor } from '../db/database.ts';
+import { afterCursor } from '../shared/cursor.ts';
+import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhooksTable } from '../db/schema.ts';
+
+export class WebhookRepository {
+  constructor(private readonly db: DbExecutor) {}
+
+  insert(webhook: WebhooksTable) {
+    return this.db.insertInto('webhooks').values(webhook).execute();
+  }
+
+  find(workspaceId: string, id: string) {
+    return this.db.selectFrom('webhooks').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  }
+
+  list(workspaceId: string) {
+    return this.db.selectFrom('webhooks').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').execute();
+  }
+
+  listActive(workspaceId: string) {
+    return this.db.selectFrom('webhooks').selectAll().where('workspace_id', '=', workspaceId).where('active', '=', 1).execute();
+  }
+
+  update(id: string, changes: Partial<WebhooksTable>) {
+    return this.db.updateTable('webhooks').set(changes).where('id', '=', id).execute();
+  }
+
+  delete(workspaceId: string, id: string) {
+    return this.db.deleteFrom('webhooks').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  }
+
+  insertEvent(event: { id: string; workspace_id: string; interview_id: string; event: string; body: string; created_at: number }) {
+    return this.db
+      .insertInto('webhook_events')
+      .values(event)
+      .returning('seq')
+      .executeTakeFirstOrThrow()
+      .then((r) => Number(r.seq));
+  }
+
+  findEvent(workspaceId: string, eventId: string) {
+    return this.db.selectFrom('webhook_events').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', eventId).executeTakeFirst();
+  }
+
+  listEvents(workspaceId: string, limit: number, beforeSeq?: number) {
+    return this.db
+      .selectFrom('webhook_events')
+      .select(['seq', 'id', 'event', 'interview_id', 'created_at'])
+      .where('workspace_id', '=', workspaceId)
+      .$if(beforeSeq !== undefined, (q) => q.where('seq', '<', beforeSeq!))
+      .orderBy('seq', 'desc')
+      .limit(limit + 1)
+      .execute();
+  }
+
+  insertDeliveries(deliveries: WebhookDeliveriesTable[]) {
+    if (deliveries.length === 0) return Promise.resolve();
+    return this.db.insertInto('webhook_deliveries').values(deliveries).execute().then(() => undefined);
+  }
+
+  /**
+   * Due deliveries, at most one per webhook and interview: a later event waits while an earlier one of
+   * the same interview is still pending, so a receiver gets them in order. SKIP LOCKED lets several
+   * processes claim side by side on PostgreSQL.
+   */
+  async claimDue(now: number, limit: number, lockedBy: string, leaseMs: number) {
+    const pg = isPostgres(this.db);
+    const due = await this.db
+      .selectFrom('webhook_deliveries as d')
+      .select('d.id')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('d.status', '=', 'pending'), eb('d.next_attempt_at', '<=', now)]),
+          eb.and([eb('d.status', '=', 'delivering'), eb('d.locked_until', '<', now)]),
+        ]),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('webhook_deliveries as e')
+              .select(sql`1`.as('one'))
+              .whereRef('e.webhook_id', '=', 'd.webhook_id')
+              .whereRef('e.interview_id', '=', 'd.interview_id')
+              .whereRef('e.event_seq', '<', 'd.event_seq')
+              .where('e.status', 'in', ['pending', 'delivering']),
+          ),
+        ),
+      )
+      .orderBy('d.event_seq')
+      .limit(limit)
+      .$if(pg, (q) => q.forUpdate().skipLocked())
+      .execute();
+    if (due.length === 0) return [];
+    return this.db
+      .updateTable('webhook_deliveries')
+      .set({ status: 'delivering', locked_by: lockedBy, locked_until: now + leaseMs })
+      .where('id', 'in', due.map((d) => d.id))
+      .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'delivering'), eb('locked_until', '<', now)])]))
+      .returningAll()
+      .execute();
+  }
+
+  /** The delivery with what it needs to be sent: the event body and the webhook's URL and state. */
+  loadForSending(deliveryIds: string[]) {
+    if (deliveryIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_events as ev', 'ev.seq', 'd.event_seq')
+      .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+      .innerJoin('workspaces as ws', 'ws.id', 'w.workspace_id')
+      .select([
+        'd.id',
+        'd.attempts',
+        'd.webhook_id',
+        'ev.id as event_id',
+        'ev.body',
+        'ev.created_at as event_created_at',
+        'w.url',
+        'w.active',
+        'ws.webhook_secret',
+        'ws.webhook_secret_previous',
+        'ws.webhook_secret_previous_until',
+      ])
+      .where('d.id', 'in', deliveryIds)
+      .execute();
+  }
+
+  recordAttempt(attempt: WebhookAttemptsTable) {
+    return this.db.insertInto('webhook_attempts').values(attempt).execute();
+  }
+
+  finishDelivery(id: string, lockedBy: string, changes: Partial<WebhookDeliveriesTable>) {
+    return this.db
+      .updateTable('webhook_deliveries')
+      .set({ ...changes, locked_by: null, locked_until: null })
+      .where('id', '=', id)
+      .where('locked_by', '=', lockedBy)
+      .execute();
+  }
+
+  /** A 410 from the receiver: the webhook stops and what it still had queued is cancelled. */
+  disable(webhookId: string, reason: string, now: number) {
+    return Promise.all([
+      this.db.updateTable('webhooks').set({ active: 0, disabled_reason: reason, updated_at: now }).where('id', '=', webhookId).execute(),
+      this.db.updateTable('webhook_deliveries').set({ status: 'cancelled', last_error: reason }).where('webhook_id', '=', webhookId).where('status', '=', 'pending').execute(),
+    ]);
+  }
+
+  listDeliveries(webhookId: string, limit: number, before?: { createdAt: number; id: string }) {
+    return this.db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_events as ev', 'ev.seq', 'd.event_seq')
+      .select([
+        'd.id',
+        'd.status',
+        'd.attempts',
+        'd.next_attempt_at',
+        'd.last_status_code',
+        'd.last_error',
+        'd.created_at',
+        'd.delivered_at',
+        'd.interview_id',
+        'ev.id as event_id',
+        'ev.event',
+      ])
+      .where('d.webhook_id', '=', webhookId)
+      .$if(!!before, (q) => q.where(afterCursor('d', before!)))
+      .orderBy('d.created_at', 'desc')
+      .orderBy('d.id', 'desc')
+      .limit(limit + 1)
+      .execute();
+  }
+
+  findDelivery(webhookId: string, id: string) {
+    return this.db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_events as ev', 'ev.seq', 'd.event_seq')
+      .selectAll('d')
+      .select(['ev.id as event_id', 'ev.event', 'ev.body'])
+      .where('d.webhook_id', '=', webhookId)
+      .where('d.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  attemptsOf(deliveryId: string) {
+    return this.db.selectFrom('webhook_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('attempt').execute();
+  }
+}
