@@ -29,6 +29,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   rm -f "$log"
 fi
 
+# The browser tests drive the built apps, as the server serves them.
+if ! bash scripts/build.sh; then
+  echo "building the web apps failed" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
 report=test-output/vitest.json
 mkdir -p test-output
 rm -f "$report"
