@@ -3,6 +3,7 @@ import type { InterviewsTable } from '../db/schema.ts';
 import { AnswerRepository } from '../answers/answer.repository.ts';
 import type { AnswerPlayback } from '../answers/answer-playback.ts';
 import { interviewUrls } from '../interviews/interview-links.ts';
+import { candidateOf } from '../interviews/interview-candidate.ts';
 import { InterviewRepository, type InterviewRow } from '../interviews/interview.repository.ts';
 
 /** The interview object of Hireflix's webhooks and API (../shared/spec/hireflix-compat.md): every key, null where unknown. */
@@ -52,13 +53,7 @@ export class HireflixInterviews {
       status: hireflixStatus(row),
       hash: row.hash,
       createdAt: row.created_at,
-      candidate: {
-        name: `${row.candidate_first_name} ${row.candidate_last_name}`.trim(),
-        firstName: row.candidate_first_name,
-        lastName: row.candidate_last_name,
-        email: row.candidate_email,
-        phone: row.candidate_phone,
-      },
+      candidate: candidateOf(row),
       score: row.score === null ? null : { value: row.score },
       completed: row.completed_at,
       deleted: deletedAt,

@@ -16,6 +16,7 @@ import { newCode, newId, newSecretToken } from '../shared/ids.ts';
 import { WorkspaceRepository } from '../workspaces/workspace.repository.ts';
 import type { InterviewExpiry } from './interview-expiry.ts';
 import { interviewUrls } from './interview-links.ts';
+import { candidateOf } from './interview-candidate.ts';
 import { InterviewRepository, type InterviewRow } from './interview.repository.ts';
 import { CandidateInput, type BulkInviteReportT, type CandidateInputT, type InterviewDetailView, type InterviewView } from './interview.schemas.ts';
 import type { z } from '@hono/zod-openapi';
@@ -53,13 +54,7 @@ export class InterviewService {
       hash: row.hash,
       status: row.status,
       decision: row.decision,
-      candidate: {
-        name: `${row.candidate_first_name} ${row.candidate_last_name}`.trim(),
-        firstName: row.candidate_first_name,
-        lastName: row.candidate_last_name,
-        email: row.candidate_email,
-        phone: row.candidate_phone,
-      },
+      candidate: candidateOf(row),
       externalId: row.external_id,
       reviewerId: row.reviewer_user_id,
       score: row.score,

@@ -26,23 +26,7 @@ export class WebhookEvents {
     const body = JSON.stringify({ event, data: payload, date: now });
     const seq = await repo.insertEvent({ id: `msg_${newId()}`, workspace_id: workspaceId, interview_id: interviewId, event, body, created_at: now });
     const subscribed = (await repo.listActive(workspaceId)).filter((w) => (JSON.parse(w.events) as string[]).includes(event));
-    await repo.insertDeliveries(
-      subscribed.map((w) => ({
-        id: newId(),
-        webhook_id: w.id,
-        event_seq: seq,
-        interview_id: interviewId,
-        status: 'pending' as const,
-        attempts: 0,
-        next_attempt_at: now,
-        locked_by: null,
-        locked_until: null,
-        last_status_code: null,
-        last_error: null,
-        created_at: now,
-        delivered_at: null,
-      })),
-    );
+    await repo.queueDeliveries(subscribed.map((w) => w.id), seq, interviewId, now);
     for (const listener of this.listeners) listener();
   }
 

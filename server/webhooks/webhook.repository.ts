@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { isPostgres, type DbExecutor } from '../db/database.ts';
 import { afterCursor } from '../shared/cursor.ts';
+import { newId } from '../shared/ids.ts';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhooksTable } from '../db/schema.ts';
 
 export class WebhookRepository {
@@ -54,9 +55,26 @@ export class WebhookRepository {
       .execute();
   }
 
-  insertDeliveries(deliveries: WebhookDeliveriesTable[]) {
-    if (deliveries.length === 0) return Promise.resolve();
-    return this.db.insertInto('webhook_deliveries').values(deliveries).execute().then(() => undefined);
+  /** New deliveries of one event, due now; `orderingKey` groups what must arrive in order (an interview). Returns their ids. */
+  async queueDeliveries(webhookIds: string[], eventSeq: number, orderingKey: string, now: number): Promise<string[]> {
+    if (webhookIds.length === 0) return [];
+    const rows: WebhookDeliveriesTable[] = webhookIds.map((webhookId) => ({
+      id: newId(),
+      webhook_id: webhookId,
+      event_seq: eventSeq,
+      interview_id: orderingKey,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      locked_by: null,
+      locked_until: null,
+      last_status_code: null,
+      last_error: null,
+      created_at: now,
+      delivered_at: null,
+    }));
+    await this.db.insertInto('webhook_deliveries').values(rows).execute();
+    return rows.map((r) => r.id);
   }
 
   /**

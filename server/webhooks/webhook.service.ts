@@ -200,27 +200,9 @@ export class WebhookService {
   }
 
   private async queueDelivery(webhookId: string, eventSeq: number, orderingKey: string): Promise<string> {
-    const id = newId();
-    const now = this.ctx.clock.now();
-    await new WebhookRepository(this.ctx.db).insertDeliveries([
-      {
-        id,
-        webhook_id: webhookId,
-        event_seq: eventSeq,
-        interview_id: orderingKey,
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: now,
-        locked_by: null,
-        locked_until: null,
-        last_status_code: null,
-        last_error: null,
-        created_at: now,
-        delivered_at: null,
-      },
-    ]);
+    const [id] = await new WebhookRepository(this.ctx.db).queueDeliveries([webhookId], eventSeq, orderingKey, this.ctx.clock.now());
     this.wakeDispatcher();
-    return id;
+    return id!;
   }
 }
 
