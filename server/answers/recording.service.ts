@@ -38,6 +38,11 @@ export class RecordingService {
         throw new AppError('answer_submitted', 'This question is already answered');
       }
       const allowed = 1 + question.retakes;
+      // A retried request (its answer lost) or a reload before the first slice: the empty open take is reused, not a retake spent.
+      const open = takes.at(-1);
+      if (open?.status === 'recording' && open.mime_type === mimeType && !(await repo.chunksOf(open.id)).length) {
+        return { answerId: open.id, take: open.take, takesLeft: allowed - open.take };
+      }
       if (takes.length >= allowed) throw new AppError('no_retakes_left', 'No retakes are left for this question; submit the last take');
       const discarded = takes.filter((t) => t.status === 'recording');
       for (const old of discarded) await repo.transition(old.id, ['recording'], { status: 'discarded' });
@@ -130,7 +135,7 @@ export class RecordingService {
       if (answer.chunk_count === input.chunkCount) return;
       throw new AppError('answer_submitted', 'This take was already submitted');
     }
-    if (answer.status === 'discarded') throw new AppError('answer_submitted', 'This take was replaced by a newer one');
+    if (answer.status === 'discarded') throw new AppError('take_replaced', 'This take was replaced by a newer one');
     this.assertLive(interview);
     const held = new Set((await repo.chunksOf(answerId)).map((c) => c.seq));
     const missing = Array.from({ length: input.chunkCount }, (_, i) => i).filter((seq) => !held.has(seq));
@@ -166,7 +171,8 @@ export class RecordingService {
     const interview = await this.candidates.openForRecording(token);
     const answer = await new AnswerRepository(this.ctx.db).findInInterview(interview.id, answerId);
     if (!answer) throw new AppError('answer_not_found', 'This answer is not part of your interview');
-    if (answer.status !== 'recording') throw new AppError('answer_submitted', 'This take is no longer recording');
+    if (answer.status === 'discarded') throw new AppError('take_replaced', 'This take was replaced by a newer one');
+    if (answer.status !== 'recording') throw new AppError('answer_submitted', 'This take was already submitted');
     const question = (await new InterviewRepository(this.ctx.db).questionsOf(interview.id)).find((q) => q.id === answer.interview_question_id)!;
     return { interview, answer, maxAnswerSeconds: question.max_answer_seconds };
   }

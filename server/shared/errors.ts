@@ -25,6 +25,7 @@ export const errorStatus = {
   invalid_state: 409,
   last_owner: 409,
   answer_submitted: 409,
+  take_replaced: 409,
   no_retakes_left: 409,
   missing_chunks: 409,
   chunk_conflict: 409,

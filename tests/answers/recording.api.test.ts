@@ -64,6 +64,9 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect(noMore.body.error.code).toBe('no_retakes_left');
     expect((await candidate.post(`/api/candidate/${token}/answers/${second}/submit`, { chunkCount: chunks.length, recordedMs: SECONDS * 1000 })).status).toBe(200);
     expect((await candidate.get(`/api/candidate/${token}/answers/${first}/chunks`)).body.status).toBe('discarded');
+    const late = await put(candidate, token, first, chunks.length, chunks[0]!);
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('take_replaced');
 
     const last = await recordTake(candidate, token, q2!.id);
     const missing = await candidate.post(`/api/candidate/${token}/answers/${last}/submit`, { chunkCount: chunks.length + 2 });
@@ -138,6 +141,20 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     t.clock.advance(25 * 3600_000);
     expect((await fetch(signed)).status).toBe(401);
     t.clock.advance(-25 * 3600_000);
+  });
+
+  it('starting a take again before its first chunk returns the same take and spends no retake', async () => {
+    const { token, candidate, questions } = await invite();
+    const q = questions[0]!;
+    const a = await candidate.post(`/api/candidate/${token}/questions/${q.id}/takes`, { mimeType: WEBM });
+    const again = await candidate.post(`/api/candidate/${token}/questions/${q.id}/takes`, { mimeType: WEBM });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(a.body);
+    expect(a.body).toMatchObject({ take: 1, takesLeft: q.retakes });
+    await put(candidate, token, a.body.answerId, 0, chunks[0]!);
+    const retake = await candidate.post(`/api/candidate/${token}/questions/${q.id}/takes`, { mimeType: WEBM });
+    expect(retake.body).toMatchObject({ take: 2, takesLeft: q.retakes - 1 });
+    expect(retake.body.answerId).not.toBe(a.body.answerId);
   });
 
   it('refuses bad uploads and changes nothing', async () => {

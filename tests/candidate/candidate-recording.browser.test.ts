@@ -1,0 +1,410 @@
+import { Buffer } from 'node:buffer';
+import { readFile } from 'node:fs/promises';
+import type { Browser, Response } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeMedia } from '../../server/media/media-probe.ts';
+import { launchBrowser, newCandidateContext } from '../support/browser.ts';
+import { CandidatePage, ensureCandidateAppBuilt } from '../support/candidate-app.ts';
+import { outputPath } from '../support/media-fixtures.ts';
+import { createPosition, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
+
+/**
+ * The candidate app in Chromium with a fake camera, against a real server: whole interviews recorded,
+ * uploaded while recording, finalised by the server's jobs, and checked in the database and in storage.
+ * The position has two questions: the first allows one retake, the second none and no think time.
+ */
+describe('candidate app records an interview in Chromium', () => {
+  let t: TestPlatform;
+  let ws: TestWorkspace;
+  let browser: Browser;
+  let positionId: string;
+
+  beforeAll(async () => {
+    await ensureCandidateAppBuilt();
+    t = await startTestPlatform('sqlite');
+    ws = await t.createWorkspace();
+    positionId = (await createPosition(ws.api, 'Support Engineer')).id;
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  async function invite(name = 'Ada Lovelace') {
+    const res = await ws.api.post(`/api/positions/${positionId}/interviews`, { name, email: `ada.${Date.now()}.${Math.random().toString(36).slice(2)}@example.com`, sendEmail: false });
+    expect(res.status).toBe(201);
+    const url = res.body.url.public as string;
+    const token = url.split('/i/')[1]!;
+    const state = (await t.anonymous().get(`/api/candidate/${token}`)).body;
+    const questionIds = (state.questions as { id: string; index: number }[]).sort((a, b) => a.index - b.index).map((q) => q.id);
+    return { interviewId: res.body.id as string, url, token, questionIds };
+  }
+
+  async function openCandidate(url: string): Promise<CandidatePage> {
+    const context = await newCandidateContext(browser, { origin: t.url });
+    return CandidatePage.open(context, url);
+  }
+
+  function pageErrors(candidate: CandidatePage): string[] {
+    return candidate.errors.filter((e) => e.startsWith('pageerror'));
+  }
+
+  const isChunkPut = (response: Response, seq?: number) =>
+    response.request().method() === 'PUT' && new RegExp(`/answers/[^/]+/chunks/${seq ?? '\\d+'}$`).test(response.url());
+
+  async function bytesOf(key: string): Promise<Buffer> {
+    const { stream } = await t.running.platform.services.storage.read(key);
+    const parts: Buffer[] = [];
+    for await (const part of stream) parts.push(Buffer.from(part));
+    return Buffer.concat(parts);
+  }
+
+  /**
+   * Runs the finalisation jobs, then checks each question has exactly one live answer, ready, whose
+   * stored media ffprobe reads with the duration that was recorded, and a JPEG thumbnail.
+   */
+  async function expectStoredInterview(interviewId: string, questionIds: string[], heldMs: Record<string, number>) {
+    while ((await t.drainJobs()) > 0);
+    const db = t.database.db;
+    const interview = await db.selectFrom('interviews').select(['status']).where('id', '=', interviewId).executeTakeFirstOrThrow();
+    expect(interview.status).toBe('completed');
+    const rows = await db.selectFrom('answers').selectAll().where('interview_id', '=', interviewId).execute();
+    const live = new Map<string, (typeof rows)[number]>();
+    for (const questionId of questionIds) {
+      const answers = rows.filter((r) => r.interview_question_id === questionId && r.status !== 'discarded');
+      expect(answers, `one live answer for question ${questionIds.indexOf(questionId) + 1}`).toHaveLength(1);
+      const answer = answers[0]!;
+      expect(answer.status).toBe('ready');
+      expect(answer.media_key).toBeTruthy();
+      expect(answer.thumbnail_key).toBeTruthy();
+      const recordedSeconds = Number(answer.recorded_ms) / 1000;
+      // The app measured what the test held the recorder for (give or take the last piece).
+      expect(Math.abs(recordedSeconds * 1000 - heldMs[questionId]!)).toBeLessThan(1500);
+      expect(Math.abs(Number(answer.duration_seconds) - recordedSeconds)).toBeLessThanOrEqual(1);
+
+      const mediaFile = await outputPath(`${answer.id}-media`);
+      await t.running.platform.services.storage.downloadToFile(answer.media_key!, mediaFile);
+      const probe = await probeMedia(mediaFile);
+      expect(probe.hasVideo).toBe(true);
+      expect(probe.hasAudio).toBe(true);
+      expect(probe.durationSeconds).not.toBeNull();
+      expect(Math.abs(probe.durationSeconds! - recordedSeconds)).toBeLessThanOrEqual(1);
+
+      const thumbnail = await bytesOf(answer.thumbnail_key!);
+      expect(thumbnail.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+      expect(thumbnail.subarray(-2)).toEqual(Buffer.from([0xff, 0xd9]));
+      const thumbnailFile = await outputPath(`${answer.id}-thumb.jpg`);
+      await t.running.platform.services.storage.downloadToFile(answer.thumbnail_key!, thumbnailFile);
+      expect((await probeMedia(thumbnailFile)).videoCodec).toBe('mjpeg');
+      expect((await readFile(thumbnailFile)).byteLength).toBeGreaterThan(1000);
+      live.set(questionId, answer);
+    }
+    return { rows, live };
+  }
+
+  /** Answers the second question (no think time, no retakes) and waits for the done page. */
+  async function answerLastQuestion(candidate: CandidatePage): Promise<number> {
+    expect(await candidate.questionNumber()).toBe('Question 2 of 2');
+    const held = await candidate.record(3000);
+    await candidate.submitAnswer();
+    await candidate.waitUntilAllUploaded();
+    return held;
+  }
+
+  it('records two questions with a retake, uploads while recording and completes the interview', async () => {
+    const { interviewId, url, questionIds } = await invite();
+    const [q1, q2] = questionIds as [string, string];
+    const candidate = await openCandidate(url);
+    const { page } = candidate;
+
+    await candidate.heading().filter({ hasText: 'Support Engineer' }).waitFor();
+    await expect(page.getByText('2 questions')).toBeDefined();
+    await candidate.shot('candidate-welcome');
+    await candidate.button('Start interview').click();
+    await candidate.heading().filter({ hasText: 'Check your camera and microphone' }).waitFor();
+    await page.getByText('Microphone works: we can hear you.').waitFor();
+    await page.getByLabel('Camera', { exact: true }).waitFor();
+    // A practice answer is played back here and never sent.
+    await candidate.button('Record a practice answer').click();
+    await page.waitForTimeout(1500);
+    await candidate.button('Stop practice').click();
+    await page.getByLabel('Your practice recording').waitFor();
+    await candidate.shot('candidate-device-check');
+    await candidate.button(/^Continue to (the first )?question/).click();
+
+    await page.getByText('Question 1 of 2').waitFor();
+    await page.getByText('Recording starts in').waitFor();
+    await candidate.shot('candidate-question');
+    await candidate.record(3000, async () => {
+      await page.waitForTimeout(2000);
+      await candidate.shot('candidate-recording');
+    });
+    await page.getByLabel('Your recorded answer').waitFor();
+    await candidate.shot('candidate-recorded-take');
+    await candidate.recordAgain();
+    const held1 = await candidate.record(4000);
+    // No retakes left after the second take.
+    await expect(candidate.button(/^Record again/).count()).resolves.toBe(0);
+    await candidate.submitAnswer();
+
+    const held2 = await answerLastQuestion(candidate);
+    await candidate.shot('candidate-done');
+    expect(pageErrors(candidate)).toEqual([]);
+
+    const { rows } = await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+    // The first take of question 1 was replaced by the retake.
+    expect(rows.filter((r) => r.interview_question_id === q1).map((r) => [r.take, r.status])).toEqual(
+      expect.arrayContaining([
+        [1, 'discarded'],
+        [2, 'ready'],
+      ]),
+    );
+    // Nothing of the interview is left in the browser's IndexedDB.
+    const left = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('oneway-candidate');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction(['takes', 'chunks']);
+            const takes = tx.objectStore('takes').count();
+            const chunks = tx.objectStore('chunks').count();
+            tx.oncomplete = () => resolve(takes.result + chunks.result);
+          };
+        }),
+    );
+    expect(left).toBe(0);
+
+    // The link now says the interview is complete.
+    await page.goto(url);
+    await candidate.heading().filter({ hasText: 'This interview is complete' }).waitFor();
+    await candidate.shot('candidate-closed-completed');
+    await candidate.context.close();
+  }, 120_000);
+
+  it('records the MP4 path, as Safari does, when WebM cannot be recorded', async () => {
+    const { interviewId, url, questionIds } = await invite();
+    const [q1, q2] = questionIds as [string, string];
+    const context = await newCandidateContext(browser, { origin: t.url });
+    await context.addInitScript(() => {
+      const supported = MediaRecorder.isTypeSupported.bind(MediaRecorder);
+      MediaRecorder.isTypeSupported = (type: string) => !type.startsWith('video/webm') && supported(type);
+    });
+    const candidate = await CandidatePage.open(context, url);
+    await candidate.startInterview();
+    const held1 = await candidate.record(3000);
+    await candidate.submitAnswer();
+    const held2 = await answerLastQuestion(candidate);
+    const { live } = await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+    expect(live.get(q1)!.mime_type).toMatch(/^video\/mp4/);
+    await context.close();
+  }, 120_000);
+
+  it('keeps recording while offline and uploads everything when the connection returns', async () => {
+    const { interviewId, url, questionIds } = await invite();
+    const [q1, q2] = questionIds as [string, string];
+    const candidate = await openCandidate(url);
+    const { page, context } = candidate;
+    await candidate.startInterview();
+    let piecesWhileOffline = 0;
+    const held1 = await candidate.record(9000, async () => {
+      await page.waitForTimeout(1500);
+      await context.setOffline(true);
+      await candidate.uploadStatus().filter({ hasText: 'You are offline' }).waitFor();
+      await page.waitForTimeout(5000);
+      piecesWhileOffline = await candidate.pendingPieces();
+      await candidate.shot('candidate-offline');
+      await context.setOffline(false);
+    });
+    expect(piecesWhileOffline).toBeGreaterThanOrEqual(3);
+    await candidate.submitAnswer();
+    const held2 = await answerLastQuestion(candidate);
+    await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+    await context.close();
+  }, 120_000);
+
+  it('recovers a take after a reload mid-answer and submits it', async () => {
+    const { interviewId, url, questionIds } = await invite();
+    const [q1, q2] = questionIds as [string, string];
+    const candidate = await openCandidate(url);
+    const { page } = candidate;
+    await candidate.startInterview();
+    await candidate.startRecording();
+    const started = Date.now();
+    await page.waitForTimeout(4000);
+    const reloadedAfter = Date.now() - started;
+    await page.reload();
+
+    await candidate.button('Continue interview').waitFor();
+    await candidate.startInterview();
+    expect(await candidate.questionNumber()).toBe('Question 1 of 2');
+    // The take recorded before the reload is offered as it is, with the retake still available.
+    await candidate.button('Submit answer').waitFor();
+    await candidate.button('Record again (1 left)').waitFor();
+    await candidate.shot('candidate-recovered-take');
+    await candidate.submitAnswer();
+    const held2 = await answerLastQuestion(candidate);
+    // What was recorded up to the last whole piece before the reload.
+    await expectStoredInterview(interviewId, questionIds, { [q1]: reloadedAfter - 500, [q2]: held2 });
+    await candidate.context.close();
+  }, 120_000);
+
+  it('resends the pieces kept in IndexedDB after a reload, skipping those the server already holds', async () => {
+    const { interviewId, url, token, questionIds } = await invite();
+    const [q1, q2] = questionIds as [string, string];
+    const candidate = await openCandidate(url);
+    const { page, context } = candidate;
+    // Chunks 0 and 1 reach the server but their answers are lost; every later chunk fails on the way.
+    const chunkPut = /\/api\/candidate\/[^/]+\/answers\/[^/]+\/chunks\/(\d+)$/;
+    await context.route(chunkPut, async (route) => {
+      const seq = Number(chunkPut.exec(route.request().url())![1]);
+      if (route.request().method() !== 'PUT') return route.continue();
+      if (seq > 1) return route.abort('internetdisconnected');
+      await route.fetch();
+      await route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"code":"unavailable","message":"lost"}}' });
+    });
+    await candidate.startInterview();
+    const held1 = await candidate.record(4000);
+    expect(await candidate.pendingPieces()).toBeGreaterThanOrEqual(4);
+    const localChunks = () =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const open = indexedDB.open('oneway-candidate');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const count = open.result.transaction('chunks').objectStore('chunks').count();
+              count.onsuccess = () => resolve(count.result);
+            };
+          }),
+      );
+    const recordedPieces = await localChunks();
+    expect(recordedPieces).toBeGreaterThanOrEqual(4);
+
+    const openTake = (await t.anonymous().get(`/api/candidate/${token}`)).body.questions[0].openTake;
+    expect(openTake.receivedChunks).toEqual([0, 1]);
+    await page.reload();
+    const sentAfterReload: number[] = [];
+    page.on('request', (request) => {
+      const match = chunkPut.exec(request.url());
+      if (match && request.method() === 'PUT' && request.url().includes(openTake.answerId)) sentAfterReload.push(Number(match[1]));
+    });
+    await candidate.button('Continue interview').click();
+    await candidate.heading().filter({ hasText: 'Check your camera and microphone' }).waitFor();
+    await candidate.button(/^Continue to (the first )?question/).click();
+    // Every piece is still on this device, so the recovered take plays back.
+    await page.getByLabel('Your recorded answer').waitFor();
+    await candidate.button('Record again (1 left)').waitFor();
+    await candidate.shot('candidate-recovered-take-playback');
+
+    // The connection comes back: the app sends what the server lacks, then the submit.
+    await context.unroute(chunkPut);
+    await context.setOffline(true);
+    await context.setOffline(false);
+    await candidate.submitAnswer();
+    const held2 = await answerLastQuestion(candidate);
+    expect(sentAfterReload.length).toBeGreaterThan(0);
+    expect(sentAfterReload.filter((seq) => seq <= 1)).toEqual([]);
+    expect(await localChunks()).toBe(0);
+    const { live } = await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+    expect(live.get(q1)!.chunk_count).toBe(recordedPieces);
+    await context.close();
+  }, 120_000);
+
+  it('stores a chunk sent twice once: a lost response, and a re-PUT of the same bytes', async () => {
+    const { interviewId, url, token, questionIds } = await invite();
+    const [q1, q2] = questionIds as [string, string];
+    const candidate = await openCandidate(url);
+    const { page, context } = candidate;
+    const statuses: number[] = [];
+    page.on('response', (response) => {
+      if (isChunkPut(response, 1)) statuses.push(response.status());
+    });
+    // The first PUT of chunk 1 reaches the server, but the browser is told the server failed.
+    let lost = false;
+    await context.route(/\/api\/candidate\/[^/]+\/answers\/[^/]+\/chunks\/1$/, async (route) => {
+      if (route.request().method() !== 'PUT' || lost) return route.continue();
+      lost = true;
+      const stored = await route.fetch();
+      expect(stored.status()).toBe(201);
+      await route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'lost on the way' } }) });
+    });
+    await candidate.startInterview();
+    const held1 = await candidate.record(4000);
+    await expect.poll(() => statuses).toEqual([503, 200]);
+
+    // The same bytes once more, from outside the app.
+    const answer = await t.database.db.selectFrom('answers').select(['id']).where('interview_id', '=', interviewId).where('status', '=', 'recording').executeTakeFirstOrThrow();
+    const chunk = await t.database.db.selectFrom('answer_chunks').selectAll().where('answer_id', '=', answer.id).where('seq', '=', 1).executeTakeFirstOrThrow();
+    const again = await fetch(`${t.url}/api/candidate/${token}/answers/${answer.id}/chunks/1`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(await bytesOf(chunk.storage_key)),
+    });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ seq: 1, duplicate: true });
+    const held = await t.database.db.selectFrom('answer_chunks').select(['seq']).where('answer_id', '=', answer.id).execute();
+    expect(new Set(held.map((c) => c.seq)).size).toBe(held.length);
+
+    await candidate.submitAnswer();
+    const held2 = await answerLastQuestion(candidate);
+    await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+    await context.close();
+  }, 120_000);
+
+  it('assembles chunks that reach the server out of order', async () => {
+    const { interviewId, url, questionIds } = await invite();
+    const [q1, q2] = questionIds as [string, string];
+    const candidate = await openCandidate(url);
+    const { page, context } = candidate;
+    const order: number[] = [];
+    let releaseChunk1!: () => void;
+    const chunk2Stored = new Promise<void>((resolve) => (releaseChunk1 = resolve));
+    page.on('response', (response) => {
+      if (!isChunkPut(response) || response.status() !== 201) return;
+      const seq = Number(response.url().split('/').pop());
+      order.push(seq);
+      if (seq === 2) releaseChunk1();
+    });
+    // Chunk 1 is held back until chunk 2 is stored.
+    let held = false;
+    await context.route(/\/api\/candidate\/[^/]+\/answers\/[^/]+\/chunks\/1$/, async (route) => {
+      if (route.request().method() !== 'PUT' || held) return route.continue();
+      held = true;
+      await chunk2Stored;
+      await route.continue();
+    });
+    await candidate.startInterview();
+    const held1 = await candidate.record(5000);
+    await expect.poll(() => order.includes(1)).toBe(true);
+    expect(order.indexOf(2)).toBeLessThan(order.indexOf(1));
+    await candidate.submitAnswer();
+    const held2 = await answerLastQuestion(candidate);
+    await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+    await context.close();
+  }, 120_000);
+
+  it('retries through a server restart during upload', async () => {
+    const { interviewId, url, questionIds } = await invite();
+    const [q1, q2] = questionIds as [string, string];
+    const candidate = await openCandidate(url);
+    const { context } = candidate;
+    // When chunk 3 is on its way, the server restarts: the request reaches a server that is not
+    // listening (usually: Chromium may retry it once itself and land on the restarted one).
+    let restarting: Promise<void> | undefined;
+    await context.route(/\/api\/candidate\/[^/]+\/answers\/[^/]+\/chunks\/3$/, async (route) => {
+      if (route.request().method() === 'PUT') restarting ??= t.restart();
+      await route.continue();
+    });
+    await candidate.startInterview();
+    const held1 = await candidate.record(8000);
+    expect(restarting).toBeDefined();
+    await restarting;
+    await candidate.submitAnswer();
+    const held2 = await answerLastQuestion(candidate);
+    await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+    await context.close();
+  }, 120_000);
+});

@@ -1,0 +1,260 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
+import { tokenFromPath, type InterviewQuestion } from '../data/candidate-api.ts';
+import { InterviewSession, closedReasonForError, closedReasonOf, type ClosedReason, type RecoveredTake } from '../data/interview-session.ts';
+import type { UploadState } from '../data/upload-queue.ts';
+import { stopStream } from '../media/media-devices.ts';
+import { chooseRecordingType } from '../media/recorder-format.ts';
+import { sharedStyles } from '../styles/shared-styles.ts';
+import './closed-page.ts';
+import './device-check.ts';
+import type { DevicesReadyDetail } from './device-check.ts';
+import './done-page.ts';
+import './question-recorder.ts';
+import type { InterviewClosedDetail } from './question-recorder.ts';
+import './upload-status.ts';
+import './welcome-page.ts';
+
+type Page =
+  | { name: 'loading' }
+  | { name: 'load-error'; message: string }
+  | { name: 'closed'; reason: ClosedReason }
+  | { name: 'welcome' }
+  | { name: 'devices' }
+  | { name: 'question'; question: InterviewQuestion; recovered: RecoveredTake | null }
+  | { name: 'done' };
+
+/** The candidate app: loads the interview behind the link and moves the candidate through it. */
+@customElement('interview-app')
+export class InterviewApp extends LitElement {
+  static styles = [
+    sharedStyles,
+    css`
+      :host {
+        max-width: 56rem;
+        margin: 0 auto;
+        padding: 1rem 1rem 3rem;
+      }
+      header {
+        display: flex;
+        justify-content: space-between;
+        align-items: baseline;
+        gap: 1rem;
+        padding: 0.25rem 0 1rem;
+        color: var(--muted);
+        font-size: 0.95rem;
+      }
+      header strong {
+        color: var(--text);
+      }
+      .loading {
+        padding: 3rem 0;
+        text-align: center;
+      }
+      @media (max-width: 480px) {
+        :host {
+          padding: 0.5rem 0.5rem 2rem;
+        }
+      }
+    `,
+  ];
+
+  @state() private page: Page = { name: 'loading' };
+  @state() private uploadState: UploadState | null = null;
+  @state() private busy = false;
+  @state() private waiting = false;
+  @state() private error = '';
+
+  private session?: InterviewSession;
+  private stream: MediaStream | null = null;
+  private readonly mimeType = chooseRecordingType();
+  private answeredHere = 0;
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    void this.boot();
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.session?.queue.stop();
+    stopStream(this.stream);
+  }
+
+  protected updated(changed: PropertyValues): void {
+    if (changed.has('page') && (changed.get('page') as Page | undefined)?.name !== this.page.name) {
+      // A new page: move focus to its heading so screen readers start there.
+      void this.updateComplete.then(() => {
+        const current = this.renderRoot.querySelector('[data-page]') as (HTMLElement & { focusHeading?: () => void; updateComplete?: Promise<unknown> }) | null;
+        void Promise.resolve(current?.updateComplete).then(() => current?.focusHeading?.());
+      });
+    }
+  }
+
+  render() {
+    const interview = this.session?.interview;
+    // Pieces left from an earlier visit upload from the welcome page on, so their state shows there too.
+    const showUploads = ['welcome', 'devices', 'question', 'done'].includes(this.page.name);
+    return html`${interview && this.page.name !== 'closed'
+        ? html`<header><span><strong>${interview.position.name}</strong></span><span>Video interview</span></header>`
+        : nothing}
+      ${showUploads ? html`<upload-status .state=${this.uploadState} .answered=${this.answeredHere}></upload-status>` : nothing}
+      <main>${this.renderPage()}</main>`;
+  }
+
+  private renderPage() {
+    const page = this.page;
+    const session = this.session;
+    switch (page.name) {
+      case 'loading':
+        return html`<div class="loading" role="status">${this.waiting ? 'Waiting for the connection…' : 'Loading your interview…'}</div>`;
+      case 'load-error':
+        return html`<section class="card" data-page>
+          <h1 tabindex="-1">Something went wrong</h1>
+          <p>${page.message}</p>
+          <div class="actions"><button @click=${() => location.reload()}>Reload the page</button></div>
+        </section>`;
+      case 'closed':
+        return html`<closed-page data-page .reason=${page.reason}></closed-page>`;
+      case 'welcome':
+        return html`<welcome-page
+          data-page
+          .interview=${session!.interview}
+          .continuing=${session!.hasProgress}
+          .busy=${this.busy}
+          .error=${this.error}
+          @start-interview=${this.onStart}
+        ></welcome-page>`;
+      case 'devices':
+        return html`<device-check data-page .mimeType=${this.mimeType} .nextQuestion=${this.nextQuestionNumber()} @devices-ready=${this.onDevicesReady}></device-check>`;
+      case 'question': {
+        const questions = session!.interview.questions;
+        const number = [...questions].sort((a, b) => a.index - b.index).findIndex((q) => q.id === page.question.id) + 1;
+        return keyed(
+          page.question.id,
+          html`<question-recorder
+            data-page
+            .session=${session!}
+            .question=${page.question}
+            .number=${number}
+            .total=${questions.length}
+            .stream=${this.stream}
+            .mimeType=${this.mimeType ?? ''}
+            .recovered=${page.recovered}
+            @answer-submitted=${this.onAnswerSubmitted}
+            @interview-closed=${this.onInterviewClosed}
+          ></question-recorder>`,
+        );
+      }
+      case 'done':
+        return html`<done-page data-page .firstName=${session!.interview.candidateFirstName} .uploadState=${this.uploadState}></done-page>`;
+    }
+  }
+
+  private nextQuestionNumber(): number {
+    const session = this.session!;
+    const current = session.currentQuestion();
+    const ordered = [...session.interview.questions].sort((a, b) => a.index - b.index);
+    return current ? ordered.indexOf(current) + 1 : 1;
+  }
+
+  private async boot(): Promise<void> {
+    const token = tokenFromPath(location.pathname);
+    if (!token) {
+      this.page = { name: 'closed', reason: 'unknown' };
+      return;
+    }
+    try {
+      this.session = await InterviewSession.open(token);
+    } catch {
+      this.page = {
+        name: 'load-error',
+        message: 'This browser does not let the page store your recording while it uploads (private browsing can do that). Please open the link in a normal window.',
+      };
+      return;
+    }
+    const session = this.session;
+    session.queue.addEventListener('change', (event) => (this.uploadState = (event as CustomEvent<UploadState>).detail));
+    session.queue.addEventListener('closed', (event) => {
+      const reason = closedReasonForError({ code: (event as CustomEvent<{ code: string }>).detail.code });
+      this.close(reason ?? 'expired');
+    });
+    session.addEventListener('changed', () => this.requestUpdate());
+    // An answer that could not be completed is asked again; from the done page (camera off) via the device check.
+    session.addEventListener('take-failed', () => {
+      if (this.page.name === 'done') this.page = { name: 'devices' };
+    });
+    try {
+      const closed = await session.load((waiting) => (this.waiting = waiting));
+      this.uploadState = session.queue.state;
+      if (closed) return this.close(closed);
+      this.page = session.currentQuestion() ? { name: 'welcome' } : this.allAnsweredPage();
+    } catch (error) {
+      this.page = { name: 'load-error', message: `Your interview could not be loaded (${(error as Error)?.message ?? error}).` };
+    }
+  }
+
+  private allAnsweredPage(): Page {
+    // Everything answered: thanks while uploads finish, else the interview is simply complete.
+    return this.session!.queue.idle && this.session!.interview.submitted ? { name: 'closed', reason: 'completed' } : { name: 'done' };
+  }
+
+  private close(reason: ClosedReason): void {
+    stopStream(this.stream);
+    this.stream = null;
+    this.session?.queue.stop();
+    this.page = { name: 'closed', reason };
+  }
+
+  private async onStart(): Promise<void> {
+    const session = this.session!;
+    this.busy = true;
+    this.error = '';
+    try {
+      await session.start();
+      const closed = closedReasonOf(session.interview);
+      if (closed) return this.close(closed);
+      this.page = { name: 'devices' };
+    } catch (error) {
+      const closed = closedReasonForError(error);
+      if (closed) return this.close(closed);
+      this.error = `The interview could not be started (${(error as Error)?.message ?? error}). Please try again.`;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async onDevicesReady(event: CustomEvent<DevicesReadyDetail>): Promise<void> {
+    this.stream = event.detail.stream;
+    await this.showCurrentQuestion();
+  }
+
+  private async onAnswerSubmitted(): Promise<void> {
+    this.answeredHere++;
+    await this.showCurrentQuestion();
+  }
+
+  private onInterviewClosed(event: CustomEvent<InterviewClosedDetail>): void {
+    this.close(event.detail.reason ?? 'expired');
+  }
+
+  private async showCurrentQuestion(): Promise<void> {
+    const session = this.session!;
+    const question = session.currentQuestion();
+    if (!question) {
+      stopStream(this.stream);
+      this.stream = null;
+      this.page = { name: 'done' };
+      return;
+    }
+    const recovered = await session.recoverTake(question);
+    this.page = { name: 'question', question, recovered };
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'interview-app': InterviewApp;
+  }
+}
