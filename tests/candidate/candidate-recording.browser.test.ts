@@ -13,7 +13,13 @@ import { createPosition, startTestPlatform, type TestPlatform, type TestWorkspac
  * uploaded while recording, finalised by the server's jobs, and checked in the database and in storage.
  * The position has two questions: the first allows one retake, the second none and no think time.
  */
-describe('candidate app records an interview in Chromium', () => {
+/** Everything on local storage; the whole interview once more with S3 (s3rver) behind the server. */
+const backends = [
+  { storage: 'local' as const, faults: true },
+  { storage: 's3' as const, faults: false },
+];
+
+describe.each(backends)('candidate app records an interview in Chromium ($storage storage)', ({ storage, faults }) => {
   let t: TestPlatform;
   let ws: TestWorkspace;
   let browser: Browser;
@@ -21,7 +27,7 @@ describe('candidate app records an interview in Chromium', () => {
 
   beforeAll(async () => {
     await ensureCandidateAppBuilt();
-    t = await startTestPlatform('sqlite');
+    t = await startTestPlatform('sqlite', { storage });
     ws = await t.createWorkspace();
     positionId = (await createPosition(ws.api, 'Support Engineer')).id;
     browser = await launchBrowser();
@@ -184,227 +190,229 @@ describe('candidate app records an interview in Chromium', () => {
     await candidate.context.close();
   }, 120_000);
 
-  it('records the MP4 path, as Safari does, when WebM cannot be recorded', async () => {
-    const { interviewId, url, questionIds } = await invite();
-    const [q1, q2] = questionIds as [string, string];
-    const context = await newCandidateContext(browser, { origin: t.url });
-    await context.addInitScript(() => {
-      const supported = MediaRecorder.isTypeSupported.bind(MediaRecorder);
-      MediaRecorder.isTypeSupported = (type: string) => !type.startsWith('video/webm') && supported(type);
-    });
-    const candidate = await CandidatePage.open(context, url);
-    await candidate.startInterview();
-    const held1 = await candidate.record(3000);
-    await candidate.submitAnswer();
-    const held2 = await answerLastQuestion(candidate);
-    const { live } = await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
-    expect(live.get(q1)!.mime_type).toMatch(/^video\/mp4/);
-    await context.close();
-  }, 120_000);
+  if (faults) {
+    it('records the MP4 path, as Safari does, when WebM cannot be recorded', async () => {
+      const { interviewId, url, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const context = await newCandidateContext(browser, { origin: t.url });
+      await context.addInitScript(() => {
+        const supported = MediaRecorder.isTypeSupported.bind(MediaRecorder);
+        MediaRecorder.isTypeSupported = (type: string) => !type.startsWith('video/webm') && supported(type);
+      });
+      const candidate = await CandidatePage.open(context, url);
+      await candidate.startInterview();
+      const held1 = await candidate.record(3000);
+      await candidate.submitAnswer();
+      const held2 = await answerLastQuestion(candidate);
+      const { live } = await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+      expect(live.get(q1)!.mime_type).toMatch(/^video\/mp4/);
+      await context.close();
+    }, 120_000);
 
-  it('keeps recording while offline and uploads everything when the connection returns', async () => {
-    const { interviewId, url, questionIds } = await invite();
-    const [q1, q2] = questionIds as [string, string];
-    const candidate = await openCandidate(url);
-    const { page, context } = candidate;
-    await candidate.startInterview();
-    let piecesWhileOffline = 0;
-    const held1 = await candidate.record(9000, async () => {
-      await page.waitForTimeout(1500);
+    it('keeps recording while offline and uploads everything when the connection returns', async () => {
+      const { interviewId, url, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const candidate = await openCandidate(url);
+      const { page, context } = candidate;
+      await candidate.startInterview();
+      let piecesWhileOffline = 0;
+      const held1 = await candidate.record(9000, async () => {
+        await page.waitForTimeout(1500);
+        await context.setOffline(true);
+        await candidate.uploadStatus().filter({ hasText: 'You are offline' }).waitFor();
+        await page.waitForTimeout(5000);
+        piecesWhileOffline = await candidate.pendingPieces();
+        await candidate.shot('candidate-offline');
+        await context.setOffline(false);
+      });
+      expect(piecesWhileOffline).toBeGreaterThanOrEqual(3);
+      await candidate.submitAnswer();
+      const held2 = await answerLastQuestion(candidate);
+      await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+      await context.close();
+    }, 120_000);
+
+    it('recovers a take after a reload mid-answer and submits it', async () => {
+      const { interviewId, url, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const candidate = await openCandidate(url);
+      const { page } = candidate;
+      await candidate.startInterview();
+      await candidate.startRecording();
+      const started = Date.now();
+      await page.waitForTimeout(4000);
+      const reloadedAfter = Date.now() - started;
+      await page.reload();
+
+      await candidate.button('Continue interview').waitFor();
+      await candidate.startInterview();
+      expect(await candidate.questionNumber()).toBe('Question 1 of 2');
+      // The take recorded before the reload is offered as it is, with the retake still available.
+      await candidate.button('Submit answer').waitFor();
+      await candidate.button('Record again (1 left)').waitFor();
+      await candidate.shot('candidate-recovered-take');
+      await candidate.submitAnswer();
+      const held2 = await answerLastQuestion(candidate);
+      // What was recorded up to the last whole piece before the reload.
+      await expectStoredInterview(interviewId, questionIds, { [q1]: reloadedAfter - 500, [q2]: held2 });
+      await candidate.context.close();
+    }, 120_000);
+
+    it('resends the pieces kept in IndexedDB after a reload, skipping those the server already holds', async () => {
+      const { interviewId, url, token, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const candidate = await openCandidate(url);
+      const { page, context } = candidate;
+      // Chunks 0 and 1 reach the server but their answers are lost; every later chunk fails on the way.
+      const chunkPut = /\/api\/candidate\/[^/]+\/answers\/[^/]+\/chunks\/(\d+)$/;
+      await context.route(chunkPut, async (route) => {
+        const seq = Number(chunkPut.exec(route.request().url())![1]);
+        if (route.request().method() !== 'PUT') return route.continue();
+        if (seq > 1) return route.abort('internetdisconnected');
+        await route.fetch();
+        await route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"code":"unavailable","message":"lost"}}' });
+      });
+      await candidate.startInterview();
+      const held1 = await candidate.record(4000);
+      expect(await candidate.pendingPieces()).toBeGreaterThanOrEqual(4);
+      const localChunks = () =>
+        page.evaluate(
+          () =>
+            new Promise<number>((resolve, reject) => {
+              const open = indexedDB.open('oneway-candidate');
+              open.onerror = () => reject(open.error);
+              open.onsuccess = () => {
+                const count = open.result.transaction('chunks').objectStore('chunks').count();
+                count.onsuccess = () => resolve(count.result);
+              };
+            }),
+        );
+      const recordedPieces = await localChunks();
+      expect(recordedPieces).toBeGreaterThanOrEqual(4);
+
+      const openTake = (await t.anonymous().get(`/api/candidate/${token}`)).body.questions[0].openTake;
+      expect(openTake.receivedChunks).toEqual([0, 1]);
+      await page.reload();
+      const sentAfterReload: number[] = [];
+      page.on('request', (request) => {
+        const match = chunkPut.exec(request.url());
+        if (match && request.method() === 'PUT' && request.url().includes(openTake.answerId)) sentAfterReload.push(Number(match[1]));
+      });
+      await candidate.button('Continue interview').click();
+      await candidate.heading().filter({ hasText: 'Check your camera and microphone' }).waitFor();
+      await candidate.button(/^Continue to (the first )?question/).click();
+      // Every piece is still on this device, so the recovered take plays back.
+      await page.getByLabel('Your recorded answer').waitFor();
+      await candidate.button('Record again (1 left)').waitFor();
+      await candidate.shot('candidate-recovered-take-playback');
+
+      // The connection comes back: the app sends what the server lacks, then the submit.
+      await context.unroute(chunkPut);
       await context.setOffline(true);
-      await candidate.uploadStatus().filter({ hasText: 'You are offline' }).waitFor();
-      await page.waitForTimeout(5000);
-      piecesWhileOffline = await candidate.pendingPieces();
-      await candidate.shot('candidate-offline');
       await context.setOffline(false);
-    });
-    expect(piecesWhileOffline).toBeGreaterThanOrEqual(3);
-    await candidate.submitAnswer();
-    const held2 = await answerLastQuestion(candidate);
-    await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
-    await context.close();
-  }, 120_000);
+      await candidate.submitAnswer();
+      const held2 = await answerLastQuestion(candidate);
+      expect(sentAfterReload.length).toBeGreaterThan(0);
+      expect(sentAfterReload.filter((seq) => seq <= 1)).toEqual([]);
+      expect(await localChunks()).toBe(0);
+      const { live } = await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+      expect(live.get(q1)!.chunk_count).toBe(recordedPieces);
+      await context.close();
+    }, 120_000);
 
-  it('recovers a take after a reload mid-answer and submits it', async () => {
-    const { interviewId, url, questionIds } = await invite();
-    const [q1, q2] = questionIds as [string, string];
-    const candidate = await openCandidate(url);
-    const { page } = candidate;
-    await candidate.startInterview();
-    await candidate.startRecording();
-    const started = Date.now();
-    await page.waitForTimeout(4000);
-    const reloadedAfter = Date.now() - started;
-    await page.reload();
+    it('stores a chunk sent twice once: a lost response, and a re-PUT of the same bytes', async () => {
+      const { interviewId, url, token, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const candidate = await openCandidate(url);
+      const { page, context } = candidate;
+      const statuses: number[] = [];
+      page.on('response', (response) => {
+        if (isChunkPut(response, 1)) statuses.push(response.status());
+      });
+      // The first PUT of chunk 1 reaches the server, but the browser is told the server failed.
+      let lost = false;
+      await context.route(/\/api\/candidate\/[^/]+\/answers\/[^/]+\/chunks\/1$/, async (route) => {
+        if (route.request().method() !== 'PUT' || lost) return route.continue();
+        lost = true;
+        const stored = await route.fetch();
+        expect(stored.status()).toBe(201);
+        await route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'lost on the way' } }) });
+      });
+      await candidate.startInterview();
+      const held1 = await candidate.record(4000);
+      await expect.poll(() => statuses).toEqual([503, 200]);
 
-    await candidate.button('Continue interview').waitFor();
-    await candidate.startInterview();
-    expect(await candidate.questionNumber()).toBe('Question 1 of 2');
-    // The take recorded before the reload is offered as it is, with the retake still available.
-    await candidate.button('Submit answer').waitFor();
-    await candidate.button('Record again (1 left)').waitFor();
-    await candidate.shot('candidate-recovered-take');
-    await candidate.submitAnswer();
-    const held2 = await answerLastQuestion(candidate);
-    // What was recorded up to the last whole piece before the reload.
-    await expectStoredInterview(interviewId, questionIds, { [q1]: reloadedAfter - 500, [q2]: held2 });
-    await candidate.context.close();
-  }, 120_000);
+      // The same bytes once more, from outside the app.
+      const answer = await t.database.db.selectFrom('answers').select(['id']).where('interview_id', '=', interviewId).where('status', '=', 'recording').executeTakeFirstOrThrow();
+      const chunk = await t.database.db.selectFrom('answer_chunks').selectAll().where('answer_id', '=', answer.id).where('seq', '=', 1).executeTakeFirstOrThrow();
+      const again = await fetch(`${t.url}/api/candidate/${token}/answers/${answer.id}/chunks/1`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: new Uint8Array(await bytesOf(chunk.storage_key)),
+      });
+      expect(again.status).toBe(200);
+      expect(await again.json()).toMatchObject({ seq: 1, duplicate: true });
+      const held = await t.database.db.selectFrom('answer_chunks').select(['seq']).where('answer_id', '=', answer.id).execute();
+      expect(new Set(held.map((c) => c.seq)).size).toBe(held.length);
 
-  it('resends the pieces kept in IndexedDB after a reload, skipping those the server already holds', async () => {
-    const { interviewId, url, token, questionIds } = await invite();
-    const [q1, q2] = questionIds as [string, string];
-    const candidate = await openCandidate(url);
-    const { page, context } = candidate;
-    // Chunks 0 and 1 reach the server but their answers are lost; every later chunk fails on the way.
-    const chunkPut = /\/api\/candidate\/[^/]+\/answers\/[^/]+\/chunks\/(\d+)$/;
-    await context.route(chunkPut, async (route) => {
-      const seq = Number(chunkPut.exec(route.request().url())![1]);
-      if (route.request().method() !== 'PUT') return route.continue();
-      if (seq > 1) return route.abort('internetdisconnected');
-      await route.fetch();
-      await route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"code":"unavailable","message":"lost"}}' });
-    });
-    await candidate.startInterview();
-    const held1 = await candidate.record(4000);
-    expect(await candidate.pendingPieces()).toBeGreaterThanOrEqual(4);
-    const localChunks = () =>
-      page.evaluate(
-        () =>
-          new Promise<number>((resolve, reject) => {
-            const open = indexedDB.open('oneway-candidate');
-            open.onerror = () => reject(open.error);
-            open.onsuccess = () => {
-              const count = open.result.transaction('chunks').objectStore('chunks').count();
-              count.onsuccess = () => resolve(count.result);
-            };
-          }),
-      );
-    const recordedPieces = await localChunks();
-    expect(recordedPieces).toBeGreaterThanOrEqual(4);
+      await candidate.submitAnswer();
+      const held2 = await answerLastQuestion(candidate);
+      await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+      await context.close();
+    }, 120_000);
 
-    const openTake = (await t.anonymous().get(`/api/candidate/${token}`)).body.questions[0].openTake;
-    expect(openTake.receivedChunks).toEqual([0, 1]);
-    await page.reload();
-    const sentAfterReload: number[] = [];
-    page.on('request', (request) => {
-      const match = chunkPut.exec(request.url());
-      if (match && request.method() === 'PUT' && request.url().includes(openTake.answerId)) sentAfterReload.push(Number(match[1]));
-    });
-    await candidate.button('Continue interview').click();
-    await candidate.heading().filter({ hasText: 'Check your camera and microphone' }).waitFor();
-    await candidate.button(/^Continue to (the first )?question/).click();
-    // Every piece is still on this device, so the recovered take plays back.
-    await page.getByLabel('Your recorded answer').waitFor();
-    await candidate.button('Record again (1 left)').waitFor();
-    await candidate.shot('candidate-recovered-take-playback');
+    it('assembles chunks that reach the server out of order', async () => {
+      const { interviewId, url, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const candidate = await openCandidate(url);
+      const { page, context } = candidate;
+      const order: number[] = [];
+      let releaseChunk1!: () => void;
+      const chunk2Stored = new Promise<void>((resolve) => (releaseChunk1 = resolve));
+      page.on('response', (response) => {
+        if (!isChunkPut(response) || response.status() !== 201) return;
+        const seq = Number(response.url().split('/').pop());
+        order.push(seq);
+        if (seq === 2) releaseChunk1();
+      });
+      // Chunk 1 is held back until chunk 2 is stored.
+      let held = false;
+      await context.route(/\/api\/candidate\/[^/]+\/answers\/[^/]+\/chunks\/1$/, async (route) => {
+        if (route.request().method() !== 'PUT' || held) return route.continue();
+        held = true;
+        await chunk2Stored;
+        await route.continue();
+      });
+      await candidate.startInterview();
+      const held1 = await candidate.record(5000);
+      await expect.poll(() => order.includes(1)).toBe(true);
+      expect(order.indexOf(2)).toBeLessThan(order.indexOf(1));
+      await candidate.submitAnswer();
+      const held2 = await answerLastQuestion(candidate);
+      await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+      await context.close();
+    }, 120_000);
 
-    // The connection comes back: the app sends what the server lacks, then the submit.
-    await context.unroute(chunkPut);
-    await context.setOffline(true);
-    await context.setOffline(false);
-    await candidate.submitAnswer();
-    const held2 = await answerLastQuestion(candidate);
-    expect(sentAfterReload.length).toBeGreaterThan(0);
-    expect(sentAfterReload.filter((seq) => seq <= 1)).toEqual([]);
-    expect(await localChunks()).toBe(0);
-    const { live } = await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
-    expect(live.get(q1)!.chunk_count).toBe(recordedPieces);
-    await context.close();
-  }, 120_000);
-
-  it('stores a chunk sent twice once: a lost response, and a re-PUT of the same bytes', async () => {
-    const { interviewId, url, token, questionIds } = await invite();
-    const [q1, q2] = questionIds as [string, string];
-    const candidate = await openCandidate(url);
-    const { page, context } = candidate;
-    const statuses: number[] = [];
-    page.on('response', (response) => {
-      if (isChunkPut(response, 1)) statuses.push(response.status());
-    });
-    // The first PUT of chunk 1 reaches the server, but the browser is told the server failed.
-    let lost = false;
-    await context.route(/\/api\/candidate\/[^/]+\/answers\/[^/]+\/chunks\/1$/, async (route) => {
-      if (route.request().method() !== 'PUT' || lost) return route.continue();
-      lost = true;
-      const stored = await route.fetch();
-      expect(stored.status()).toBe(201);
-      await route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'lost on the way' } }) });
-    });
-    await candidate.startInterview();
-    const held1 = await candidate.record(4000);
-    await expect.poll(() => statuses).toEqual([503, 200]);
-
-    // The same bytes once more, from outside the app.
-    const answer = await t.database.db.selectFrom('answers').select(['id']).where('interview_id', '=', interviewId).where('status', '=', 'recording').executeTakeFirstOrThrow();
-    const chunk = await t.database.db.selectFrom('answer_chunks').selectAll().where('answer_id', '=', answer.id).where('seq', '=', 1).executeTakeFirstOrThrow();
-    const again = await fetch(`${t.url}/api/candidate/${token}/answers/${answer.id}/chunks/1`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/octet-stream' },
-      body: new Uint8Array(await bytesOf(chunk.storage_key)),
-    });
-    expect(again.status).toBe(200);
-    expect(await again.json()).toMatchObject({ seq: 1, duplicate: true });
-    const held = await t.database.db.selectFrom('answer_chunks').select(['seq']).where('answer_id', '=', answer.id).execute();
-    expect(new Set(held.map((c) => c.seq)).size).toBe(held.length);
-
-    await candidate.submitAnswer();
-    const held2 = await answerLastQuestion(candidate);
-    await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
-    await context.close();
-  }, 120_000);
-
-  it('assembles chunks that reach the server out of order', async () => {
-    const { interviewId, url, questionIds } = await invite();
-    const [q1, q2] = questionIds as [string, string];
-    const candidate = await openCandidate(url);
-    const { page, context } = candidate;
-    const order: number[] = [];
-    let releaseChunk1!: () => void;
-    const chunk2Stored = new Promise<void>((resolve) => (releaseChunk1 = resolve));
-    page.on('response', (response) => {
-      if (!isChunkPut(response) || response.status() !== 201) return;
-      const seq = Number(response.url().split('/').pop());
-      order.push(seq);
-      if (seq === 2) releaseChunk1();
-    });
-    // Chunk 1 is held back until chunk 2 is stored.
-    let held = false;
-    await context.route(/\/api\/candidate\/[^/]+\/answers\/[^/]+\/chunks\/1$/, async (route) => {
-      if (route.request().method() !== 'PUT' || held) return route.continue();
-      held = true;
-      await chunk2Stored;
-      await route.continue();
-    });
-    await candidate.startInterview();
-    const held1 = await candidate.record(5000);
-    await expect.poll(() => order.includes(1)).toBe(true);
-    expect(order.indexOf(2)).toBeLessThan(order.indexOf(1));
-    await candidate.submitAnswer();
-    const held2 = await answerLastQuestion(candidate);
-    await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
-    await context.close();
-  }, 120_000);
-
-  it('retries through a server restart during upload', async () => {
-    const { interviewId, url, questionIds } = await invite();
-    const [q1, q2] = questionIds as [string, string];
-    const candidate = await openCandidate(url);
-    const { context } = candidate;
-    // When chunk 3 is on its way, the server restarts: the request reaches a server that is not
-    // listening (usually: Chromium may retry it once itself and land on the restarted one).
-    let restarting: Promise<void> | undefined;
-    await context.route(/\/api\/candidate\/[^/]+\/answers\/[^/]+\/chunks\/3$/, async (route) => {
-      if (route.request().method() === 'PUT') restarting ??= t.restart();
-      await route.continue();
-    });
-    await candidate.startInterview();
-    const held1 = await candidate.record(8000);
-    expect(restarting).toBeDefined();
-    await restarting;
-    await candidate.submitAnswer();
-    const held2 = await answerLastQuestion(candidate);
-    await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
-    await context.close();
-  }, 120_000);
+    it('retries through a server restart during upload', async () => {
+      const { interviewId, url, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const candidate = await openCandidate(url);
+      const { context } = candidate;
+      // When chunk 3 is on its way, the server restarts: the request reaches a server that is not
+      // listening (usually: Chromium may retry it once itself and land on the restarted one).
+      let restarting: Promise<void> | undefined;
+      await context.route(/\/api\/candidate\/[^/]+\/answers\/[^/]+\/chunks\/3$/, async (route) => {
+        if (route.request().method() === 'PUT') restarting ??= t.restart();
+        await route.continue();
+      });
+      await candidate.startInterview();
+      const held1 = await candidate.record(8000);
+      expect(restarting).toBeDefined();
+      await restarting;
+      await candidate.submitAnswer();
+      const held2 = await answerLastQuestion(candidate);
+      await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+      await context.close();
+    }, 120_000);
+  }
 });
