@@ -15,6 +15,7 @@ import type { MediaStorage } from './storage/media-storage.ts';
 import { COLLECT_GARBAGE_JOB, StorageGarbage } from './storage/storage-garbage.ts';
 import { UrlSigner } from './shared/url-signer.ts';
 import { HireflixInterviews } from './hireflix/hireflix-interview.ts';
+import { hireflixGraphqlRoutes } from './hireflix/graphql/hireflix-graphql.routes.ts';
 import { InterviewExpiry } from './interviews/interview-expiry.ts';
 import { reviewRoutes } from './reviews/review.routes.ts';
 import { ReviewService } from './reviews/review.service.ts';
@@ -27,6 +28,8 @@ import type { AppContext } from './app-context.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { AuthService } from './auth/auth.service.ts';
 import { candidateLinkRoutes } from './candidate/candidate-link.routes.ts';
+import { adminAppRoutes } from './admin-app/admin-app.routes.ts';
+import { liveRoutes } from './live/live.routes.ts';
 import { CandidateService } from './candidate/candidate.service.ts';
 import type { Config } from './config.ts';
 import { isPostgres, pingDatabase, type Db } from './db/database.ts';
@@ -143,7 +146,9 @@ export function createPlatform(options: PlatformOptions) {
   app.use('/api/*', exceptCandidate(limitRequestBody(2 * 1024 * 1024)));
   app.use('/api/*', exceptCandidate(authenticate(auth, apiKeys)));
   app.route('/', candidateLinkRoutes(candidates));
+  app.route('/', adminAppRoutes({ smtpConfigured: !!config.smtpUrl }));
   app.route('/', mediaRoutes(playback, storage, signer, auth));
+  app.route('/me', hireflixGraphqlRoutes(apiKeys, { positions, interviews, playback, webhooks }, logger));
 
   const api = createRouter();
   api.route('/', authRoutes(auth, workspaces, config.publicBaseUrl.startsWith('https://'), config.sessionTtlMs));
@@ -156,6 +161,7 @@ export function createPlatform(options: PlatformOptions) {
   api.route('/', answerRoutes(playback));
   api.route('/', webhookRoutes(webhooks));
   api.route('/', reviewRoutes(reviews));
+  api.route('/', liveRoutes(ctx));
   app.route('/api', api);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'X-API-KEY' });

@@ -4,7 +4,7 @@ import { AnswerRepository } from '../answers/answer.repository.ts';
 import type { AnswerPlayback } from '../answers/answer-playback.ts';
 import { interviewUrls } from '../interviews/interview-links.ts';
 import { candidateOf } from '../interviews/interview-candidate.ts';
-import { InterviewRepository, type InterviewRow } from '../interviews/interview.repository.ts';
+import { InterviewRepository, type InterviewRow, type InterviewState } from '../interviews/interview.repository.ts';
 
 /** The interview object of Hireflix's webhooks and API (../shared/spec/hireflix-compat.md): every key, null where unknown. */
 export interface HireflixInterview {
@@ -30,6 +30,25 @@ export function hireflixStatus(i: Pick<InterviewsTable, 'status' | 'decision'>):
   if (i.status === 'completed') return i.decision ?? 'completed';
   if (i.status === 'in_progress') return 'pending';
   return i.status;
+}
+
+/** The interviews a Hireflix status stands for in a filter; `to_evaluate` is completed and not yet decided. */
+export function statesOfHireflixStatus(status: string): InterviewState | null {
+  switch (status) {
+    case 'pending':
+      return { statuses: ['pending', 'in_progress'] };
+    case 'to_evaluate':
+    case 'completed':
+      return { statuses: ['completed'], decision: 'undecided' };
+    case 'shortlisted':
+    case 'discarded':
+      return { statuses: ['completed'], decision: status };
+    case 'expired':
+    case 'cancelled':
+      return { statuses: [status] };
+    default:
+      return null;
+  }
 }
 
 export class HireflixInterviews {

@@ -1,17 +1,45 @@
-import { sql } from 'kysely';
-import type { DbExecutor } from '../db/database.ts';
-import type { Decision, InterviewQuestionsTable, InterviewStatus, InterviewsTable } from '../db/schema.ts';
-import { afterCursor } from '../shared/cursor.ts';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { isPostgres, type DbExecutor } from '../db/database.ts';
+import type { Database, Decision, InterviewQuestionsTable, InterviewStatus, InterviewsTable } from '../db/schema.ts';
+import { beyondCursor } from '../shared/cursor.ts';
+
+/** Statuses, optionally narrowed by the review decision: one state a filter lets through. */
+export interface InterviewState {
+  statuses: InterviewStatus[];
+  decision?: Decision | 'undecided';
+}
+
+export interface ScoreCondition {
+  op: '=' | '<>' | '>' | '>=' | '<' | '<=';
+  value: number;
+}
 
 export interface InterviewFilter {
   positionId?: string;
   statuses?: InterviewStatus[];
   decision?: Decision | 'undecided';
+  /** Interviews in any of these states. */
+  anyOf?: InterviewState[];
   emailKey?: string;
+  /** Case-insensitive exact last name. */
+  lastName?: string;
+  /** LIKE patterns (a backslash escapes % and _) matched against the lowercased value. */
+  emailLike?: string;
+  lastNameLike?: string;
+  /** All must hold; `<>` also lets unscored interviews through. */
+  score?: ScoreCondition[];
   search?: string;
-  before?: { createdAt: number; id: string };
+}
+
+export interface InterviewPage {
+  /** Rows past this cursor in `order`. */
+  cursor?: { createdAt: number; id: string };
+  /** By (created_at, id); newest first unless 'asc'. */
+  order?: 'asc' | 'desc';
   limit: number;
 }
+
+const like = (value: Expression<string>, pattern: string) => sql<SqlBool>`${value} like ${pattern} escape '\\'`;
 
 export type InterviewRow = InterviewsTable & { position_name: string };
 
@@ -63,25 +91,25 @@ export class InterviewRepository {
     return this.db.selectFrom('interviews').select(['id']).where('position_id', '=', positionId).where('external_id', '=', externalId).executeTakeFirst();
   }
 
-  list(workspaceId: string, f: InterviewFilter): Promise<InterviewRow[]> {
+  /** One page plus one row more, so the caller knows whether another page follows. */
+  list(workspaceId: string, f: InterviewFilter & InterviewPage): Promise<InterviewRow[]> {
+    const order = f.order ?? 'desc';
     return this.base()
-      .where('interviews.workspace_id', '=', workspaceId)
-      .$if(!!f.positionId, (q) => q.where('interviews.position_id', '=', f.positionId!))
-      .$if(!!f.statuses?.length, (q) => q.where('interviews.status', 'in', f.statuses!))
-      .$if(f.decision === 'undecided', (q) => q.where('interviews.decision', 'is', null))
-      .$if(!!f.decision && f.decision !== 'undecided', (q) => q.where('interviews.decision', '=', f.decision as Decision))
-      .$if(!!f.emailKey, (q) => q.where('interviews.candidate_email_key', '=', f.emailKey!))
-      .$if(!!f.search, (q) => {
-        const like = `%${f.search!.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-        return q.where(
-          sql<boolean>`(lower(interviews.candidate_first_name || ' ' || interviews.candidate_last_name) like ${like} escape '\\' or interviews.candidate_email_key like ${like} escape '\\')`,
-        );
-      })
-      .$if(!!f.before, (q) => q.where(afterCursor('interviews', f.before!)))
-      .orderBy('interviews.created_at', 'desc')
-      .orderBy('interviews.id', 'desc')
+      .where((eb) => matching(eb, workspaceId, f))
+      .$if(!!f.cursor, (q) => q.where(beyondCursor('interviews', f.cursor!, order)))
+      .orderBy('interviews.created_at', order)
+      .orderBy('interviews.id', order)
       .limit(f.limit + 1)
       .execute();
+  }
+
+  async count(workspaceId: string, f: InterviewFilter): Promise<number> {
+    const row = await this.db
+      .selectFrom('interviews')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => matching(eb, workspaceId, f))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   questionsOf(interviewId: string) {
@@ -103,6 +131,16 @@ export class InterviewRepository {
       .then((r) => Number(r.numUpdatedRows));
   }
 
+  /** Inside a transaction: holds the interview row until it ends (PostgreSQL; SQLite runs one transaction at a time). */
+  lock(id: string) {
+    return this.db
+      .selectFrom('interviews')
+      .select(['id', 'score'])
+      .where('id', '=', id)
+      .$if(isPostgres(this.db), (q) => q.forUpdate())
+      .executeTakeFirst();
+  }
+
   delete(id: string) {
     return this.db.deleteFrom('interviews').where('id', '=', id).execute();
   }
@@ -119,4 +157,30 @@ export class InterviewRepository {
       .limit(limit)
       .execute();
   }
+}
+
+function matching(eb: ExpressionBuilder<Database, 'interviews'>, workspaceId: string, f: InterviewFilter): Expression<SqlBool> {
+  const inState = (state: InterviewState) =>
+    eb.and([
+      eb('interviews.status', 'in', state.statuses),
+      ...(state.decision === 'undecided' ? [eb('interviews.decision', 'is', null)] : state.decision ? [eb('interviews.decision', '=', state.decision)] : []),
+    ]);
+  const conditions: Expression<SqlBool>[] = [eb('interviews.workspace_id', '=', workspaceId)];
+  if (f.positionId) conditions.push(eb('interviews.position_id', '=', f.positionId));
+  if (f.statuses?.length) conditions.push(eb('interviews.status', 'in', f.statuses));
+  if (f.decision === 'undecided') conditions.push(eb('interviews.decision', 'is', null));
+  else if (f.decision) conditions.push(eb('interviews.decision', '=', f.decision));
+  if (f.anyOf) conditions.push(f.anyOf.length ? eb.or(f.anyOf.map(inState)) : sql<SqlBool>`1 = 0`);
+  if (f.emailKey) conditions.push(eb('interviews.candidate_email_key', '=', f.emailKey));
+  if (f.lastName !== undefined) conditions.push(eb(eb.fn('lower', ['interviews.candidate_last_name']), '=', f.lastName.toLowerCase()));
+  if (f.emailLike !== undefined) conditions.push(like(eb.ref('interviews.candidate_email_key'), f.emailLike));
+  if (f.lastNameLike !== undefined) conditions.push(like(eb.fn<string>('lower', ['interviews.candidate_last_name']), f.lastNameLike));
+  for (const { op, value } of f.score ?? []) {
+    conditions.push(op === '<>' ? eb.or([eb('interviews.score', 'is', null), eb('interviews.score', '<>', value)]) : eb('interviews.score', op, value));
+  }
+  if (f.search) {
+    const pattern = `%${f.search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    conditions.push(eb.or([like(sql<string>`lower(interviews.candidate_first_name || ' ' || interviews.candidate_last_name)`, pattern), like(eb.ref('interviews.candidate_email_key'), pattern)]));
+  }
+  return eb.and(conditions);
 }

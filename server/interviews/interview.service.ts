@@ -3,13 +3,13 @@ import { AnswerRepository } from '../answers/answer.repository.ts';
 import type { StorageGarbage } from '../storage/storage-garbage.ts';
 import { isUniqueViolation, type Tx } from '../db/database.ts';
 import type { Decision, InterviewStatus, InterviewsTable } from '../db/schema.ts';
-import type { HireflixInterviews } from '../hireflix/hireflix-interview.ts';
+import type { HireflixInterview, HireflixInterviews } from '../hireflix/hireflix-interview.ts';
 import type { WebhookEvents } from '../webhooks/webhook-events.ts';
 import { invitationEmail, reminderEmail } from '../email/email-templates.ts';
 import type { EmailService } from '../email/email.service.ts';
 import { PositionRepository } from '../positions/position.repository.ts';
 import { toQuestionView } from '../positions/position.service.ts';
-import { decodeCursor, pageOf } from '../shared/cursor.ts';
+import { decodeCursor, encodeCursor, pageOf } from '../shared/cursor.ts';
 import { emailKey } from '../shared/email-address.ts';
 import { AppError, validationFailed, type FieldError } from '../shared/errors.ts';
 import { newCode, newId, newSecretToken } from '../shared/ids.ts';
@@ -17,10 +17,12 @@ import { WorkspaceRepository } from '../workspaces/workspace.repository.ts';
 import type { InterviewExpiry } from './interview-expiry.ts';
 import { interviewUrls } from './interview-links.ts';
 import { candidateOf } from './interview-candidate.ts';
-import { InterviewRepository, type InterviewRow } from './interview.repository.ts';
+import { InterviewRepository, type InterviewFilter, type InterviewRow } from './interview.repository.ts';
 import { CandidateInput, type BulkInviteReportT, type CandidateInputT, type InterviewDetailView, type InterviewView } from './interview.schemas.ts';
 import type { z } from '@hono/zod-openapi';
 import type { InterviewUpdate } from './interview.schemas.ts';
+
+export type { InterviewFilter, InterviewState, ScoreCondition } from './interview.repository.ts';
 
 export const REMINDER_JOB = 'interview.reminder';
 export const EXPIRY_SWEEP_JOB = 'interview.expiry-sweep';
@@ -89,11 +91,40 @@ export class InterviewService {
       decision: q.decision,
       emailKey: q.email ? emailKey(q.email) : undefined,
       search: q.search?.trim() || undefined,
-      before: q.cursor ? decodeCursor(q.cursor) : undefined,
+      cursor: q.cursor ? decodeCursor(q.cursor) : undefined,
       limit: q.limit,
     });
     const { page, nextCursor } = pageOf(rows, q.limit);
     return { items: page.map((r) => this.toView(r)), nextCursor };
+  }
+
+  /** The interview as Hireflix's API and webhooks show it (../hireflix/hireflix-interview.ts). */
+  async getHireflix(workspaceId: string, id: string): Promise<HireflixInterview> {
+    const found = await new InterviewRepository(this.ctx.db).find(workspaceId, id);
+    if (!found) throw new AppError('interview_not_found', 'Interview not found');
+    return this.hireflix.fromRow(this.ctx.db, await this.expiry.expireIfDue(found));
+  }
+
+  /**
+   * A page of Hireflix interviews in (createdAt, id) `order`, after `cursor`, or before it when `backward`;
+   * `lastCursor` continues in the same direction (the cursor given when the page is empty).
+   */
+  async listHireflix(
+    workspaceId: string,
+    filter: InterviewFilter,
+    page: { cursor?: string; order: 'asc' | 'desc'; backward?: boolean; limit: number },
+  ): Promise<{ items: HireflixInterview[]; lastCursor: string | null; total: number }> {
+    const repo = new InterviewRepository(this.ctx.db);
+    const cursor = page.cursor ? decodeCursor(page.cursor) : undefined;
+    const walk = page.backward ? (page.order === 'asc' ? 'desc' : 'asc') : page.order;
+    const rows = (await repo.list(workspaceId, { ...filter, cursor, order: walk, limit: page.limit })).slice(0, page.limit);
+    const last = rows.at(-1);
+    if (page.backward) rows.reverse();
+    return {
+      items: await Promise.all(rows.map((row) => this.hireflix.fromRow(this.ctx.db, row))),
+      lastCursor: last ? encodeCursor(last.created_at, last.id) : (page.cursor ?? null),
+      total: await repo.count(workspaceId, filter),
+    };
   }
 
   async invite(workspaceId: string, positionId: string, input: CandidateInputT, options: InviteOptions = {}): Promise<InterviewDetailView> {
@@ -262,6 +293,8 @@ export class InterviewService {
   async delete(workspaceId: string, id: string): Promise<InterviewView> {
     const current = await this.get(workspaceId, id);
     await this.ctx.db.transaction().execute(async (trx) => {
+      // Locked first, so a cancel or decision at the same moment is either wholly before the delete event or not at all.
+      await new InterviewRepository(trx).lock(id);
       // The ATS gets the interview as it was, stamped with its deletion time.
       const payload = await this.hireflix.build(trx, id, this.ctx.clock.now());
       if (payload) await this.webhookEvents.emit(trx, workspaceId, 'interview.delete', id, payload);

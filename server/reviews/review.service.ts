@@ -48,9 +48,11 @@ export class ReviewService {
     const now = this.ctx.clock.now();
     await this.ctx.db.transaction().execute(async (trx) => {
       const repo = new ReviewRepository(trx);
+      // Reviewers saving at the same moment take turns here, so each mean counts the other's score.
+      const current = await new InterviewRepository(trx).lock(interviewId);
       await repo.upsert({ interview_id: interviewId, user_id: userId, overall_score: input.overallScore, question_scores: JSON.stringify(input.questionScores), updated_at: now });
       const score = meanScore((await repo.listForInterview(interviewId)).map((r) => r.overall_score));
-      if (score !== interview.score) {
+      if (score !== (current?.score ?? null)) {
         await new InterviewRepository(trx).update(interviewId, { score, updated_at: now });
         await this.webhookEvents.emit(trx, workspaceId, 'interview.score-updated', interviewId);
       }

@@ -22,8 +22,12 @@ export function pageOf<T extends { created_at: number; id: string }>(rows: T[], 
 }
 
 /** The keyset condition for rows after a cursor, for a table with created_at and id columns. */
-export const afterCursor = (table: string, before: { createdAt: number; id: string }) => {
+export const afterCursor = (table: string, before: { createdAt: number; id: string }) => beyondCursor(table, before, 'desc');
+
+/** Rows past a cursor when walking (created_at, id) in `order`: older ones for 'desc', newer ones for 'asc'. */
+export const beyondCursor = (table: string, cursor: { createdAt: number; id: string }, order: 'asc' | 'desc') => {
   const createdAt = sql.ref(`${table}.created_at`);
   const id = sql.ref(`${table}.id`);
-  return sql<boolean>`(${createdAt} < ${before.createdAt} or (${createdAt} = ${before.createdAt} and ${id} < ${before.id}))`;
+  const past = sql.raw(order === 'asc' ? '>' : '<');
+  return sql<boolean>`(${createdAt} ${past} ${cursor.createdAt} or (${createdAt} = ${cursor.createdAt} and ${id} ${past} ${cursor.id}))`;
 };

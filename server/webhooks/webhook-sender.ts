@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import { DELIVERY_TIMEOUT_MS } from './delivery-schedule.ts';
-import { guardedLookup } from './webhook-url-guard.ts';
+import { guardedLookup, isPrivateAddress } from './webhook-url-guard.ts';
 
 export interface SendResult {
   statusCode: number | null;
@@ -43,6 +44,11 @@ export class WebhookSender {
       let request: http.ClientRequest;
       try {
         const target = new URL(url);
+        // Node connects to an IP literal without calling `lookup`, so the guard has to look at it here.
+        const literal = target.hostname.replace(/^\[|\]$/g, '');
+        if (!this.allowPrivate && net.isIP(literal) && isPrivateAddress(literal)) {
+          return resolve({ statusCode: null, durationMs: 0, responseExcerpt: null, retryAfter: undefined, error: `refused: ${literal} is a private address` });
+        }
         const transport = target.protocol === 'https:' ? https : http;
         request = transport.request(target, {
           method: 'POST',

@@ -1,16 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { WEBHOOK_EVENTS } from '../db/schema.ts';
 import { asAdmin } from '../http/actor.ts';
 import { IdParam, PageQuery, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/router.ts';
+import { WebhookEventName, WebhookInput } from './webhook.schemas.ts';
 import type { WebhookService } from './webhook.service.ts';
 
 const tags = ['Webhooks'];
-const EventName = z.enum(WEBHOOK_EVENTS);
 const Webhook = z
   .object({
     id: z.string(),
     url: z.string(),
-    events: z.array(EventName),
+    events: z.array(WebhookEventName),
     active: z.boolean(),
     description: z.string(),
     disabledReason: z.string().nullable(),
@@ -18,14 +17,6 @@ const Webhook = z
     updatedAt: z.number(),
   })
   .openapi('Webhook');
-const WebhookInput = z
-  .object({
-    url: z.string().trim().min(1).max(2000),
-    events: z.array(EventName).min(1, 'subscribe to at least one event'),
-    active: z.boolean().optional(),
-    description: z.string().trim().max(500).optional(),
-  })
-  .openapi('WebhookInput');
 const Secret = z
   .object({
     secret: z.string().openapi({ description: 'HMAC key of x-hireflix-signature and (base64 after whsec_) of webhook-signature' }),

@@ -103,11 +103,16 @@ export class WebhookService {
 
   /** A new secret; the old one keeps signing (Standard Webhooks header) for a day so receivers can switch. */
   async rotateSecret(workspaceId: string): Promise<{ secret: string; previousSecretValidUntil: number }> {
-    const workspace = await new WorkspaceRepository(this.ctx.db).findWorkspace(workspaceId);
-    if (!workspace) throw new AppError('not_found', 'Workspace not found');
     const until = this.ctx.clock.now() + SECRET_ROTATION_WINDOW_MS;
     const secret = newWebhookSecret();
-    await new WorkspaceRepository(this.ctx.db).updateWebhookSecret(workspaceId, { webhook_secret: secret, webhook_secret_previous: workspace.webhook_secret, webhook_secret_previous_until: until });
+    // Two rotations at once: the second reads the first's secret as the previous one, so none is lost.
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const repo = new WorkspaceRepository(trx);
+      await repo.lockWorkspace(workspaceId);
+      const workspace = await repo.findWorkspace(workspaceId);
+      if (!workspace) throw new AppError('not_found', 'Workspace not found');
+      await repo.updateWebhookSecret(workspaceId, { webhook_secret: secret, webhook_secret_previous: workspace.webhook_secret, webhook_secret_previous_until: until });
+    });
     return { secret, previousSecretValidUntil: until };
   }
 

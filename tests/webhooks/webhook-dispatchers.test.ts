@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createPlatform, type Platform } from '../../server/app.ts';
+import { WEBHOOK_EVENTS } from '../../server/db/schema.ts';
+import { createLogger } from '../../server/shared/logger.ts';
+import type { WebhookSender } from '../../server/webhooks/webhook-sender.ts';
+import { databaseKinds, openSecondConnection } from '../support/test-databases.ts';
+import { createPosition, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
+import { WebhookReceiver, hireflixVerifies, type Received } from './webhook-receiver.ts';
+
+const INTERVIEWS = 67;
+/** Each interview: invited, cancelled, deleted; the last one is not deleted. */
+const EVENTS = INTERVIEWS * 3 - 1;
+
+/**
+ * Two server processes on one database, each with its own dispatcher loop (as with WORKER_ENABLED on
+ * both), while the first one takes API calls that write events. On PostgreSQL the second has its own
+ * connection pool; on SQLite its own handle on the same file.
+ */
+describe.each(databaseKinds)('two webhook dispatchers on one %s database', (kind) => {
+  let t: TestPlatform;
+  let second: Platform;
+  let ws: TestWorkspace;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    t = await startTestPlatform(kind, { env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_POLL_MS: '20', WEBHOOK_CONCURRENCY: '8' } });
+    second = createPlatform({ config: t.config, db: openSecondConnection(t.database.target), clock: t.clock, logger: createLogger('silent'), workerId: 'second-process' });
+    ws = await t.createWorkspace();
+    receiver = await WebhookReceiver.start(() => t.clock.now());
+  });
+  afterAll(async () => {
+    await second?.close();
+    await receiver?.down();
+    await t?.stop();
+  });
+
+  const senderOf = (platform: Platform) => (platform.webhookDispatcher as unknown as { sender: WebhookSender }).sender;
+
+  it(`delivers ${EVENTS} events to two webhooks: every webhook-id once per webhook, each interview in order`, async () => {
+    for (const path of ['/a', '/b']) {
+      expect((await ws.api.post('/api/webhooks', { url: `${receiver.url}${path}`, events: WEBHOOK_EVENTS })).status).toBe(201);
+    }
+    const secret = (await ws.api.get('/api/webhooks/secret')).body.secret;
+    const position = await createPosition(ws.api);
+    // Answers take 0 to 2 ms, so deliveries overlap and finish out of send order.
+    receiver.reply = (_, i) => ({ status: 200, delayMs: i % 3 });
+    const firstSends = vi.spyOn(senderOf(t.running.platform), 'send');
+    const secondSends = vi.spyOn(senderOf(second), 'send');
+    t.running.platform.webhookDispatcher.start();
+    second.webhookDispatcher.start();
+
+    const ids: string[] = [];
+    const lifecycle = async (n: number) => {
+      const invited = await ws.api.post(`/api/positions/${position.id}/interviews`, { name: `Candidate ${n}`, email: `candidate${n}@example.com`, sendEmail: false });
+      expect(invited.status).toBe(201);
+      ids[n] = invited.body.id;
+      expect((await ws.api.post(`/api/interviews/${invited.body.id}/cancel`)).status).toBe(200);
+      if (n < INTERVIEWS - 1) expect((await ws.api.delete(`/api/interviews/${invited.body.id}`)).status).toBe(200);
+    };
+    // Ten interviews at a time go through their life cycle while both dispatchers send.
+    for (let start = 0; start < INTERVIEWS; start += 10) {
+      await Promise.all(Array.from({ length: Math.min(10, INTERVIEWS - start) }, (_, i) => lifecycle(start + i)));
+    }
+    await receiver.waitFor(() => receiver.received.length >= EVENTS * 2, 60_000, `${EVENTS * 2} deliveries`);
+    await Promise.all([t.running.platform.webhookDispatcher.stop(), second.webhookDispatcher.stop()]);
+
+    expect(receiver.received).toHaveLength(EVENTS * 2);
+    const events = await t.database.db.selectFrom('webhook_events').select(['id', 'interview_id']).where('workspace_id', '=', ws.workspaceId).execute();
+    expect(events).toHaveLength(EVENTS);
+    for (const path of ['/a', '/b']) {
+      const got = receiver.received.filter((r) => r.path === path);
+      const counts = new Map<string, number>();
+      for (const r of got) counts.set(r.webhookId, (counts.get(r.webhookId) ?? 0) + 1);
+      expect([...counts.keys()].sort()).toEqual(events.map((e) => e.id).sort());
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+
+      const byInterview = new Map<string, Received[]>();
+      for (const r of got) byInterview.set(r.json.data.id, [...(byInterview.get(r.json.data.id) ?? []), r]);
+      ids.forEach((id, n) => {
+        const sequence = byInterview.get(id)!;
+        const expected = n < INTERVIEWS - 1 ? ['interview.create', 'interview.status-change', 'interview.delete'] : ['interview.create', 'interview.status-change'];
+        expect(sequence.map((r) => r.json.event), `${path} ${id}`).toEqual(expected);
+        for (let i = 1; i < sequence.length; i++) expect(sequence[i]!.arrivedSeq).toBeGreaterThan(sequence[i - 1]!.answeredSeq!);
+      });
+    }
+    expect(receiver.received.every((r) => hireflixVerifies(secret, r))).toBe(true);
+
+    // Both processes did part of the work, and together exactly one send per delivery.
+    expect(firstSends.mock.calls.length).toBeGreaterThan(0);
+    expect(secondSends.mock.calls.length).toBeGreaterThan(0);
+    expect(firstSends.mock.calls.length + secondSends.mock.calls.length).toBe(EVENTS * 2);
+    const states = await t.database.db.selectFrom('webhook_deliveries').select(['status', 'attempts']).execute();
+    expect(states).toHaveLength(EVENTS * 2);
+    expect(states.every((d) => d.status === 'succeeded' && d.attempts === 1)).toBe(true);
+    expect(await t.database.db.selectFrom('webhook_attempts').select('id').execute()).toHaveLength(EVENTS * 2);
+  }, 120_000);
+});
+
+/**
+ * A dispatcher can outlive its 60 s lease (a paused VM, a long GC pause) while another process takes
+ * the delivery over. Both processes are started without a worker id, as two containers would be,
+ * where the process id is the same (often 1).
+ */
+describe.each(databaseKinds)('a dispatcher that outlived its lease on %s', (kind) => {
+  let t: TestPlatform;
+  let second: Platform;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    t = await startTestPlatform(kind, { env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
+    second = createPlatform({ config: t.config, db: openSecondConnection(t.database.target), clock: t.clock, logger: createLogger('silent') });
+    receiver = await WebhookReceiver.start(() => t.clock.now());
+  });
+  afterAll(async () => {
+    await second?.close();
+    await receiver?.down();
+    await t?.stop();
+  });
+
+  it('cannot overwrite the outcome recorded by the dispatcher that took the delivery over', async () => {
+    const ws = await t.createWorkspace();
+    const hook = await ws.api.post('/api/webhooks', { url: `${receiver.url}/hook`, events: WEBHOOK_EVENTS });
+    const position = await createPosition(ws.api);
+    let releaseStale!: () => void;
+    let releaseTakeover!: () => void;
+    const stale = new Promise<void>((resolve) => (releaseStale = resolve));
+    const takeover = new Promise<void>((resolve) => (releaseTakeover = resolve));
+    receiver.reply = (_, i) => (i === 0 ? { status: 500, body: 'late answer', hold: stale } : i === 1 ? { status: 200, body: 'ok', hold: takeover } : { status: 200 });
+    expect((await ws.api.post(`/api/positions/${position.id}/interviews`, { name: 'Lee Lease', email: 'lee@example.com', sendEmail: false })).status).toBe(201);
+
+    const first = t.drainWebhooks();
+    await receiver.waitFor(() => receiver.received.length === 1);
+    t.clock.advance(61_000);
+    const next = second.webhookDispatcher.drain();
+    await receiver.waitFor(() => receiver.received.length === 2);
+    expect(receiver.received[1]!.webhookId).toBe(receiver.received[0]!.webhookId);
+    // The first process hears back (500) while the second one still holds the delivery.
+    releaseStale();
+    await first;
+    releaseTakeover();
+    await next;
+
+    const [delivery] = (await ws.api.get(`/api/webhooks/${hook.body.id}/deliveries`)).body.items;
+    expect(delivery).toMatchObject({ status: 'succeeded', lastStatusCode: 200 });
+    t.clock.advance(24 * 3600_000);
+    await t.drainWebhooks();
+    await second.webhookDispatcher.drain();
+    expect(receiver.received).toHaveLength(2);
+  });
+});
