@@ -1,0 +1,88 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminPage, ensureAdminAppBuilt } from '../support/admin-browser.ts';
+import { launchBrowser } from '../support/browser.ts';
+import { ApiClient, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
+
+/** The settings an owner changes: members' roles, key rotation and revocation, webhook edits and the signing secret. */
+describe('workspace settings in Chromium', { timeout: 60_000 }, () => {
+  let t: TestPlatform;
+  let ws: TestWorkspace;
+  let browser: Browser;
+  let admin: AdminPage;
+
+  beforeAll(async () => {
+    await ensureAdminAppBuilt();
+    t = await startTestPlatform('sqlite', { env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
+    ws = await t.createWorkspace();
+    browser = await launchBrowser();
+    admin = await AdminPage.open(browser, t.url);
+    await admin.goto('/admin/settings/members');
+    await admin.login(ws.owner.email, ws.owner.password);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it("invites a member, changes the member's role and removes them", async () => {
+    await admin.heading('Settings').waitFor();
+    await admin.page.getByLabel('Email').fill('bob@example.com');
+    await admin.page.getByLabel('Role').selectOption('admin');
+    await admin.button('Send invitation').click();
+    const link = admin.page.getByLabel('Invitation link');
+    await link.waitFor();
+    const acceptUrl = new URL(await link.inputValue());
+    expect(acceptUrl.pathname).toBe('/admin/join');
+    await admin.page.locator('members-settings tbody tr', { hasText: 'bob@example.com' }).waitFor();
+
+    const bob = new ApiClient(t.url);
+    expect((await bob.post('/api/member-invitations/accept', { token: acceptUrl.searchParams.get('token'), name: 'Bob Builder', password: 'bob password 12' })).status).toBe(200);
+    await admin.page.reload();
+    await admin.page.getByLabel('Role of Bob Builder').selectOption('reviewer');
+    await expect.poll(async () => (await ws.session.get('/api/members')).body.items.find((m: { name: string }) => m.name === 'Bob Builder')?.role).toBe('reviewer');
+    await admin.button('Remove Bob Builder').click();
+    await admin.page.getByRole('dialog', { name: 'Remove Bob Builder?' }).getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(async () => (await ws.session.get('/api/members')).body.items.length).toBe(1);
+    expect((await bob.login('bob@example.com', 'bob password 12')).body.workspaceId).toBeNull();
+  });
+
+  it('rotates an API key (the old secret stops working) and revokes it', async () => {
+    await admin.goto('/admin/settings/api-keys');
+    await admin.page.locator('api-keys-settings tbody tr', { hasText: 'Test ATS' }).waitFor();
+    await admin.button('Rotate Test ATS').click();
+    await admin.page.getByRole('dialog', { name: 'Rotate Test ATS?' }).getByRole('button', { name: 'Rotate key' }).click();
+    const fresh = (await admin.page.getByTestId('new-api-key').textContent())!.trim();
+    await admin.page.getByText('The old secret no longer works.').waitFor();
+    expect((await new ApiClient(t.url, ws.apiKey).get('/api/positions')).status).toBe(401);
+    expect((await new ApiClient(t.url, fresh).get('/api/positions')).status).toBe(200);
+    await admin.button('Revoke Test ATS').first().click();
+    await admin.page.getByRole('dialog', { name: 'Revoke Test ATS?' }).getByRole('button', { name: 'Revoke key' }).click();
+    await admin.page.locator('api-keys-settings tbody tr', { hasText: 'Revoked' }).first().waitFor();
+    expect((await new ApiClient(t.url, fresh).get('/api/positions')).status).toBe(401);
+  });
+
+  it('edits a webhook, pauses it, and rotates the signing secret', async () => {
+    const created = await ws.session.post('/api/webhooks', { url: 'http://127.0.0.1:9/hooks', events: ['interview.finish'] });
+    expect(created.status).toBe(201);
+    await admin.goto('/admin/settings/webhooks');
+    const item = admin.page.locator('webhook-item');
+    await item.getByRole('button', { name: 'Edit' }).click();
+    await item.getByLabel('The score changes').check();
+    await item.getByRole('button', { name: 'Save webhook' }).click();
+    await item.getByText('interview.score-updated').waitFor();
+    await item.getByRole('button', { name: 'Pause' }).click();
+    await item.getByText('Paused').waitFor();
+    const webhook = (await ws.session.get(`/api/webhooks/${created.body.id}`)).body;
+    expect(webhook).toMatchObject({ active: false, events: ['interview.finish', 'interview.score-updated'] });
+
+    await admin.button('Reveal secret').click();
+    const before = (await admin.page.getByTestId('webhook-secret').textContent())!.trim();
+    await admin.button('Rotate secret').click();
+    await admin.page.getByRole('dialog', { name: 'Rotate the signing secret?' }).getByRole('button', { name: 'Rotate secret' }).click();
+    await expect.poll(async () => (await admin.page.getByTestId('webhook-secret').textContent())!.trim()).not.toBe(before);
+    await admin.page.getByText('The previous secret is also accepted until').waitFor();
+    expect(admin.unexpectedErrors()).toEqual([]);
+  });
+});

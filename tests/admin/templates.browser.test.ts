@@ -1,0 +1,76 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminPage, ensureAdminAppBuilt } from '../support/admin-browser.ts';
+import { launchBrowser } from '../support/browser.ts';
+import { createPosition, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
+
+/** Keeping templates: edit and save, duplicate, archive and restore. */
+describe('interview templates in Chromium', { timeout: 60_000 }, () => {
+  let t: TestPlatform;
+  let ws: TestWorkspace;
+  let browser: Browser;
+  let admin: AdminPage;
+  let positionId: string;
+
+  beforeAll(async () => {
+    await ensureAdminAppBuilt();
+    t = await startTestPlatform('sqlite');
+    ws = await t.createWorkspace();
+    positionId = (await createPosition(ws.api, 'Barista')).id;
+    browser = await launchBrowser();
+    admin = await AdminPage.open(browser, t.url);
+    await admin.goto('/admin/templates');
+    await admin.login(ws.owner.email, ws.owner.password);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it('edits a template: a question removed, one changed, saved in order', async () => {
+    await admin.link('Edit Barista').click();
+    await admin.heading('Edit template').waitFor();
+    const first = admin.page.locator('question-editor').first();
+    await first.getByLabel('Question', { exact: true }).fill('Tell us about your favourite coffee');
+    await first.getByLabel('Retakes').selectOption('3');
+    await admin.button('Remove question 2').click();
+    expect(await admin.page.locator('question-editor').count()).toBe(1);
+    await admin.button('Save changes').click();
+    await admin.page.getByRole('status').filter({ hasText: 'Template saved.' }).waitFor();
+    const saved = (await ws.api.get(`/api/positions/${positionId}`)).body;
+    expect(saved.questions).toHaveLength(1);
+    expect(saved.questions[0]).toMatchObject({ title: 'Tell us about your favourite coffee', retakes: 3, thinkTimeSeconds: 10, maxAnswerSeconds: 60 });
+  });
+
+  it('duplicates a template and opens the copy to edit', async () => {
+    await admin.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Templates' }).click();
+    await admin.button('Duplicate Barista').click();
+    await admin.heading('Edit template').waitFor();
+    const copyId = new URL(admin.page.url()).pathname.split('/')[3]!;
+    expect(copyId).not.toBe(positionId);
+    const copy = (await ws.api.get(`/api/positions/${copyId}`)).body;
+    expect(copy.questions.map((q: { title: string }) => q.title)).toEqual(['Tell us about your favourite coffee']);
+    expect(await admin.page.getByLabel('Template name').inputValue()).toBe(copy.name);
+  });
+
+  it('archives a template after asking, and restores it', async () => {
+    await admin.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Templates' }).click();
+    await admin.page.getByRole('button', { name: 'Archive Barista', exact: true }).click();
+    const dialog = admin.page.getByRole('dialog', { name: 'Archive Barista?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect((await ws.api.get(`/api/positions/${positionId}`)).body.archived).toBe(false);
+    await admin.page.getByRole('button', { name: 'Archive Barista', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Archive' }).click();
+    await expect.poll(async () => (await ws.api.get(`/api/positions/${positionId}`)).body.archived).toBe(true);
+    await admin.link('Archived').click();
+    await admin.button('Restore Barista').click();
+    await expect.poll(async () => (await ws.api.get(`/api/positions/${positionId}`)).body.archived).toBe(false);
+    // An archived template's pipeline stays readable but takes no new invitations.
+    await ws.api.post(`/api/positions/${positionId}/archive`);
+    await admin.goto(`/admin/templates/${positionId}`);
+    await admin.page.getByText('Archived', { exact: true }).waitFor();
+    expect(await admin.button('Invite candidates').first().isDisabled()).toBe(true);
+    expect(admin.unexpectedErrors()).toEqual([]);
+  });
+});
