@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { DbExecutor } from '../db/database.ts';
 import type { AnswerStatus, AnswersTable } from '../db/schema.ts';
 
@@ -59,10 +58,10 @@ export class AnswerRepository {
     return this.db.selectFrom('answer_chunks').select(['seq', 'size', 'storage_key']).where('answer_id', '=', answerId).orderBy('seq').execute();
   }
 
-  refreshBytesReceived(answerId: string) {
+  addBytesReceived(answerId: string, size: number) {
     return this.db
       .updateTable('answers')
-      .set({ bytes_received: sql<number>`coalesce((select sum(size) from answer_chunks where answer_id = ${answerId}), 0)` })
+      .set((eb) => ({ bytes_received: eb('bytes_received', '+', size) }))
       .where('id', '=', answerId)
       .execute();
   }

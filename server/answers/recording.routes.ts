@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { CandidateService } from '../candidate/candidate.service.ts';
-import { requestBodyStream } from '../http/request-body.ts';
+import type { IncomingMessage } from 'node:http';
+import { nodeRequestBody, requestBodyStream } from '../http/request-body.ts';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../http/router.ts';
 import type { RecordingService } from './recording.service.ts';
 
@@ -93,7 +94,8 @@ export function recordingRoutes(candidates: CandidateService, recordings: Record
     async (c) => {
       const { token, answerId, seq } = c.req.valid('param');
       const length = c.req.header('content-length');
-      const body = requestBodyStream(c.req.raw.body);
+      const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+      const body = incoming ? nodeRequestBody(incoming) : requestBodyStream(c.req.raw.body);
       try {
         const result = await recordings.storeChunk(token, answerId, seq, body, length === undefined ? undefined : Number(length));
         return c.json(result, result.duplicate ? 200 : 201);

@@ -106,7 +106,7 @@ export class RecordingService {
       const current = await txRepo.find(answerId);
       if (current?.status !== 'recording') return 'closed' as const;
       const inserted = await txRepo.insertChunk({ answer_id: answerId, seq, size, storage_key: key, created_at: this.ctx.clock.now() });
-      if (inserted) await txRepo.refreshBytesReceived(answerId);
+      if (inserted) await txRepo.addBytesReceived(answerId, size);
       return inserted ? ('stored' as const) : ('duplicate' as const);
     });
     if (outcome === 'closed') {

@@ -23,11 +23,31 @@ export function createDatabase(target: DatabaseTarget): Db {
   }
   if (target.path !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(target.path)), { recursive: true });
   const sqlite = new SQLite(target.path);
+  cachePreparedStatements(sqlite);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+/**
+ * Kysely prepares every SQLite statement again on each call; the same SQL text gets the same prepared
+ * statement instead (statements run synchronously, so reuse is safe). Measured by bench:ingest: about a
+ * quarter of the server's CPU per uploaded chunk went to SQL, a third of that to prepare.
+ */
+function cachePreparedStatements(sqlite: SQLite.Database): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, SQLite.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      if (cache.size >= 1000) cache.clear();
+      statement = prepare(source);
+      cache.set(source, statement);
+    }
+    return statement;
+  }) as typeof sqlite.prepare;
 }
 
 export function isPostgres(db: DbExecutor): boolean {

@@ -1,4 +1,5 @@
-import { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import { PassThrough, Readable } from 'node:stream';
 
 /** Past this, a refused body is cut off instead of read to the end. */
 const DRAIN_LIMIT_BYTES = 32 * 1024 * 1024;
@@ -35,4 +36,25 @@ export function requestBodyStream(body: ReadableStream<Uint8Array> | null): Read
       callback(error);
     },
   });
+}
+
+/**
+ * The same for Node's own request stream, without the round trip through web streams (bench:ingest:
+ * about a fifth of the server's CPU per chunk). The consumer gets a pass-through, so stopping it early
+ * does not destroy the request: the rest is drained, up to the same bound.
+ */
+export function nodeRequestBody(incoming: IncomingMessage): Readable {
+  const body = new PassThrough();
+  incoming.pipe(body);
+  body.on('close', () => {
+    if (incoming.readableEnded) return;
+    incoming.unpipe(body);
+    let drained = 0;
+    incoming.on('data', (chunk: Buffer) => {
+      drained += chunk.byteLength;
+      if (drained > DRAIN_LIMIT_BYTES) incoming.destroy();
+    });
+    incoming.resume();
+  });
+  return body;
 }
