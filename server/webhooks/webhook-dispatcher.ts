@@ -44,6 +44,8 @@ export class WebhookDispatcher {
   /** Claimed (leased) and waiting for a free slot. */
   private ready: Claimed[] = [];
   private expiredLeasesCheckedAt = -Infinity;
+  /** The loop holds as many leases as it may, and more may be due: a freed slot is worth a claim. */
+  private waitingForRoom = false;
   private unrecorded: Outcome[] = [];
   private recording?: Promise<void>;
   /**
@@ -115,6 +117,7 @@ export class WebhookDispatcher {
       let claimed = 0;
       let asked = 0;
       const held = this.inFlight.size + this.ready.length;
+      this.waitingForRoom = held > limit;
       if (held <= limit) {
         asked = 2 * limit - held;
         try {
@@ -124,6 +127,7 @@ export class WebhookDispatcher {
           const batch = await this.claim(asked, expiredLeases);
           this.ready.push(...batch);
           claimed = batch.length;
+          this.waitingForRoom = claimed === asked;
           this.startReady();
         } catch (error) {
           this.logger.error('webhook claim failed', { error: String(error) });
@@ -155,7 +159,7 @@ export class WebhookDispatcher {
         this.inFlight.delete(tracked);
         // The freed slot takes the next claimed delivery at once; the loop claims more when half are used up.
         this.startReady();
-        if (this.inFlight.size + this.ready.length <= this.options.concurrency) this.wakeup?.();
+        if (this.waitingForRoom && this.inFlight.size + this.ready.length <= this.options.concurrency) this.wakeup?.();
       });
     this.inFlight.add(tracked);
   }

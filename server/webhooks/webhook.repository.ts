@@ -1,8 +1,12 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { isPostgres, type DbExecutor } from '../db/database.ts';
 import { afterCursor } from '../shared/cursor.ts';
 import { newId } from '../shared/ids.ts';
-import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhooksTable } from '../db/schema.ts';
+import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable, WebhooksTable } from '../db/schema.ts';
+
+/** Pending deliveries a claim tests at a time on PostgreSQL: twice what it asks for, within these bounds. */
+const CLAIM_WINDOW_MIN = 64;
+const CLAIM_WINDOW_MAX = 512;
 
 /** What an attempt sets on its delivery. */
 export type DeliveryOutcome = Pick<WebhookDeliveriesTable, 'status' | 'attempts' | 'next_attempt_at' | 'last_status_code' | 'last_error' | 'delivered_at'>;
@@ -85,62 +89,99 @@ export class WebhookRepository {
    * the same interview is still pending, so a receiver gets them in order. SKIP LOCKED lets several
    * processes claim side by side on PostgreSQL.
    *
-   * Cost matters: the dispatcher claims many times a second under load. Due deliveries are read in the
-   * order of the (status, next_attempt_at) index, so the scan stops after `limit` claimable ones instead of
-   * testing and sorting the whole backlog; and the test for an earlier open delivery looks at the nearest
-   * earlier one first, so a waiting delivery is ruled out in one index step rather than a walk through the
-   * interview's delivered history.
+   * Cost matters: the dispatcher claims many times a second under load. Pending deliveries are tested in
+   * due order (the (status, next_attempt_at) index), so a claim reads about what it takes instead of testing
+   * and sorting the whole backlog. The test for an earlier open delivery looks at the nearest earlier one
+   * first, so a waiting delivery is ruled out in one index step rather than a walk through the interview's
+   * delivered history.
    */
   async claimDue(now: number, limit: number, lockedBy: string, leaseMs: number, options: { expiredLeases?: boolean } = {}) {
     const pg = isPostgres(this.db);
-    // The cheap test first, then: nothing open before it for the same webhook and interview.
-    const claimable = (status: 'pending' | 'delivering', due: 'd.next_attempt_at' | 'd.locked_until', op: '<=' | '<') =>
-      this.db
-        .selectFrom('webhook_deliveries as d')
-        .select('d.id')
-        .where('d.status', '=', status)
-        .where(due, op, now)
-        .where((eb) =>
-          eb(
-            eb
-              .selectFrom('webhook_deliveries as e')
-              .select('e.event_seq')
-              .whereRef('e.webhook_id', '=', 'd.webhook_id')
-              .whereRef('e.interview_id', '=', 'd.interview_id')
-              .whereRef('e.event_seq', '<', 'd.event_seq')
-              .where('e.status', 'in', ['pending', 'delivering'])
-              .orderBy('e.event_seq', 'desc')
-              .limit(1),
-            'is',
-            null,
-          ),
-        );
+    const nothingOpenBefore = (eb: ExpressionBuilder<Database & { d: WebhookDeliveriesTable }, 'd'>) =>
+      eb(
+        eb
+          .selectFrom('webhook_deliveries as e')
+          .select('e.event_seq')
+          .whereRef('e.webhook_id', '=', 'd.webhook_id')
+          .whereRef('e.interview_id', '=', 'd.interview_id')
+          .whereRef('e.event_seq', '<', 'd.event_seq')
+          .where('e.status', 'in', ['pending', 'delivering'])
+          .orderBy('e.event_seq', 'desc')
+          .limit(1),
+        'is',
+        null,
+      );
     // Leases of a process that died first: few, and older than what is pending behind them. A caller that
     // claims many times a second may look for them less often (`expiredLeases: false`).
     const expired =
       options.expiredLeases === false
         ? []
-        : await claimable('delivering', 'd.locked_until', '<')
+        : await this.db
+            .selectFrom('webhook_deliveries as d')
+            .select('d.id')
+            .where('d.status', '=', 'delivering')
+            .where('d.locked_until', '<', now)
+            .where(nothingOpenBefore)
             .orderBy('d.event_seq')
             .limit(limit)
             .$if(pg, (q) => q.forUpdate().skipLocked())
             .execute();
-    const pending =
-      expired.length < limit
-        ? await claimable('pending', 'd.next_attempt_at', '<=')
-            .orderBy('d.next_attempt_at')
-            .limit(limit - expired.length)
-            .$if(pg, (q) => q.forUpdate().skipLocked())
-            .execute()
-        : [];
+    const pending: { id: string }[] = [];
+    const wanted = () => limit - expired.length - pending.length;
+    if (!pg && wanted() > 0) {
+      // SQLite walks the (status, next_attempt_at) index in order and stops after `limit` claimable ones.
+      pending.push(
+        ...(await this.db
+          .selectFrom('webhook_deliveries as d')
+          .select('d.id')
+          .where('d.status', '=', 'pending')
+          .where('d.next_attempt_at', '<=', now)
+          .where(nothingOpenBefore)
+          .orderBy('d.next_attempt_at')
+          .limit(wanted())
+          .execute()),
+      );
+    }
+    // PostgreSQL, whose planner may instead test every pending row and sort them (a bitmap scan, with statistics
+    // that lag behind a burst), is given a window of candidates at a time.
+    const window = Math.min(CLAIM_WINDOW_MAX, Math.max(CLAIM_WINDOW_MIN, 2 * limit));
+    for (let offset = 0; pg && wanted() > 0; offset += window) {
+      const candidates = await this.db
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', now)
+        .orderBy('next_attempt_at')
+        .orderBy('id')
+        .limit(window)
+        .offset(offset)
+        .execute();
+      if (candidates.length === 0) break;
+      // One that another process took since it was read is left out by the update's test below.
+      const found = await this.db
+        .selectFrom('webhook_deliveries as d')
+        .select('d.id')
+        .where('d.id', 'in', candidates.map((c) => c.id))
+        .where(nothingOpenBefore)
+        .orderBy('d.next_attempt_at')
+        .orderBy('d.id')
+        .limit(wanted())
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      pending.push(...found);
+      // A full window that yielded too few: the first deliveries of a backlog all wait behind others; look further.
+      if (candidates.length < window) break;
+    }
     const due = [...expired, ...pending];
     if (due.length === 0) return [];
     return this.db
       .updateTable('webhook_deliveries')
       .set({ status: 'delivering', locked_by: lockedBy, locked_until: now + leaseMs })
       .where('id', 'in', due.map((d) => d.id))
-      // The same test as above, written as one CASE: as plain `status = ?` terms, SQLite's planner (no statistics)
-      // picks the status index over the ids and walks every pending row of the backlog.
+      // Still pending, or its lease ran out (another process may have taken it since it was read): tested as one
+      // CASE, because as plain `status = ?` terms SQLite's planner (no statistics) walks the status index, i.e. every
+      // pending row of the backlog, instead of looking up the ids.
       .where((eb) =>
         eb(
           eb
