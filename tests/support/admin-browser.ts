@@ -1,50 +1,14 @@
-import { mkdir, readdir, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { collectPageErrors, screenshot } from './browser.ts';
+import { ensureWebAppBuilt, repoRoot } from './web-app-build.ts';
 
 /** The built admin app for browser tests, and a page object that drives it the way a recruiter would. */
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const sourceDir = path.join(repoRoot, 'web-admin');
-const builtIndex = path.join(repoRoot, 'dist/web-admin/index.html');
-const lockDir = path.join(repoRoot, 'dist/.web-admin-build.lock');
 export const axePath = path.join(repoRoot, 'node_modules/axe-core/axe.min.js');
 
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? await newestMtime(full) : (await stat(full)).mtimeMs);
-  }
-  return newest;
-}
-
-const builtAt = () => stat(builtIndex).then((s) => s.mtimeMs, () => 0);
-
 /** Builds web-admin into dist/web-admin unless the build is newer than every source file. */
-export async function ensureAdminAppBuilt(): Promise<void> {
-  if ((await builtAt()) > (await newestMtime(sourceDir))) return;
-  await mkdir(path.dirname(lockDir), { recursive: true });
-  // Test files run in parallel processes: one builds, the others wait for it.
-  for (const started = Date.now(); ; ) {
-    try {
-      await mkdir(lockDir);
-      break;
-    } catch {
-      if (Date.now() - started > 120_000) throw new Error(`waited 2 minutes for ${lockDir}; remove it if no build is running`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  try {
-    if ((await builtAt()) > (await newestMtime(sourceDir))) return;
-    const { build } = await import('vite');
-    await build({ configFile: path.join(sourceDir, 'vite.config.ts'), logLevel: 'warn' });
-  } finally {
-    await rmdir(lockDir).catch(() => undefined);
-  }
-}
+export const ensureAdminAppBuilt = (): Promise<void> => ensureWebAppBuilt('web-admin');
 
 export interface AxeViolation {
   id: string;
