@@ -85,6 +85,8 @@ export class InterviewService {
     workspaceId: string,
     q: { positionId?: string; status?: InterviewStatus[]; decision?: Decision | 'undecided'; email?: string; search?: string; cursor?: string; limit: number },
   ) {
+    // Lists see deadlines on sight too, as single reads do, instead of waiting for the sweep.
+    await this.expiry.expireAllDue();
     const rows = await new InterviewRepository(this.ctx.db).list(workspaceId, {
       positionId: q.positionId,
       statuses: q.status,
@@ -114,6 +116,7 @@ export class InterviewService {
     filter: InterviewFilter,
     page: { cursor?: string; order: 'asc' | 'desc'; backward?: boolean; limit: number },
   ): Promise<{ items: HireflixInterview[]; lastCursor: string | null; total: number }> {
+    await this.expiry.expireAllDue();
     const repo = new InterviewRepository(this.ctx.db);
     const cursor = page.cursor ? decodeCursor(page.cursor) : undefined;
     const walk = page.backward ? (page.order === 'asc' ? 'desc' : 'asc') : page.order;

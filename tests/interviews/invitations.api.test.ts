@@ -802,6 +802,16 @@ describe.each(databaseKinds)('invitations API on %s', (kind) => {
   });
 
   describe('expiry', () => {
+    it('the list shows an invitation past its deadline as expired before the sweep runs', async () => {
+      const p = await createPosition(ws.api);
+      const due = (await invite(ws.api, p.id, { name: 'List Reader', email: uniqueEmail(), expiresAt: t.clock.now() + DAY })).body;
+      t.clock.advance(DAY);
+      const expired = await ws.api.get(`/api/interviews?positionId=${p.id}&status=expired`);
+      expect(expired.body.items.map((i: any) => i.id)).toEqual([due.id]);
+      expect(expired.body.items[0].expiredAt).toBe(t.clock.now());
+      expect((await ws.api.get(`/api/interviews?positionId=${p.id}&status=pending`)).body.items).toEqual([]);
+    });
+
     it('expires at the deadline: the candidate page says so before the sweep, the sweep closes the rest', async () => {
       const p = await createPosition(ws.api);
       const deadline = t.clock.now() + 2 * DAY;
