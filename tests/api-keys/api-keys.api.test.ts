@@ -1,20 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../support/test-databases.ts';
 import { ApiClient, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
-
-/** Invites a new person with `role` through the API, accepts and logs them in. */
-async function joinAs(t: TestPlatform, ws: TestWorkspace, role: 'admin' | 'reviewer'): Promise<ApiClient> {
-  const email = `${role}.${randomBytes(4).toString('hex')}@example.com`;
-  const password = 'reviewer passphrase';
-  const invite = await ws.session.post('/api/members/invitations', { email, role });
-  expect(invite.status).toBe(201);
-  const token = new URL(invite.body.acceptUrl).searchParams.get('token');
-  expect((await t.anonymous().post('/api/member-invitations/accept', { token, name: 'Rita', password })).status).toBe(200);
-  const client = t.anonymous();
-  expect((await client.login(email, password)).status).toBe(200);
-  return client;
-}
 
 describe.each(databaseKinds)('API keys on %s', (kind) => {
   let t: TestPlatform;
@@ -130,7 +117,7 @@ describe.each(databaseKinds)('API keys on %s', (kind) => {
   });
 
   it('is for owners and admins: a reviewer gets 403', async () => {
-    const reviewer = await joinAs(t, ws, 'reviewer');
+    const reviewer = (await t.joinMember(ws, 'reviewer')).client;
     const { apiKey } = (await ws.session.post('/api/api-keys', { name: 'Not for reviewers' })).body;
     const list = await reviewer.get('/api/api-keys');
     expect(list.status).toBe(403);
@@ -145,7 +132,7 @@ describe.each(databaseKinds)('API keys on %s', (kind) => {
     expect(names).not.toContain('sneaky');
     expect((await ws.session.get('/api/api-keys')).body.items.find((k: any) => k.id === apiKey.id).revokedAt).toBeNull();
 
-    const admin = await joinAs(t, ws, 'admin');
+    const admin = (await t.joinMember(ws, 'admin')).client;
     const byAdmin = await admin.post('/api/api-keys', { name: 'By admin' });
     expect(byAdmin.status).toBe(201);
     expect((await withKey(byAdmin.body.key).get('/api/positions')).status).toBe(200);

@@ -44,20 +44,7 @@ describe.each(databaseKinds)('invitations API on %s', (kind) => {
     await t.running.platform.ctx.jobs.enqueue({ name: 'interview.expiry-sweep', uniqueKey: 'recurring:interview.expiry-sweep' });
     await t.drainJobs();
   };
-  /** A member with the reviewer role, joined through a real member invitation, logged in. */
-  const addReviewer = async (workspace: TestWorkspace) => {
-    const email = uniqueEmail('reviewer');
-    const password = 'reviewer password 1';
-    const invitation = await t.running.platform.services.members.invite(workspace.workspaceId, workspace.ownerId, email, 'reviewer', 'owner');
-    const token = new URL(invitation.acceptUrl).searchParams.get('token')!;
-    const accepted = await t.anonymous().post('/api/member-invitations/accept', { token, name: 'Rita Reviewer', password });
-    expect(accepted.status).toBe(200);
-    const client = t.anonymous();
-    const login = await client.login(email, password);
-    expect(login.status).toBe(200);
-    expect(login.body.role).toBe('reviewer');
-    return { client, userId: login.body.user.id as string };
-  };
+  const addReviewer = (workspace: TestWorkspace) => t.joinMember(workspace, 'reviewer');
 
   describe('inviting one candidate', () => {
     it('creates a pending invitation with split name, contact details, links, questions and an invitation email', async () => {

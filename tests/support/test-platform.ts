@@ -102,6 +102,8 @@ export interface TestPlatform {
   url: string;
   anonymous(): ApiClient;
   createWorkspace(name?: string): Promise<TestWorkspace>;
+  /** A new person joined to `ws` with `role` through a real member invitation (invited by the owner), logged in. */
+  joinMember(ws: TestWorkspace, role: 'admin' | 'reviewer'): Promise<{ client: ApiClient; userId: string }>;
   /** Runs every due job now (the worker is off in tests so they stay deterministic). */
   drainJobs(): Promise<number>;
   /** Sends every due webhook delivery now and waits for the receivers' answers. */
@@ -171,6 +173,19 @@ export async function startTestPlatform(
       const login = await session.login(owner.email, owner.password);
       if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
       return { workspaceId, ownerId: userId, owner, session, api: new ApiClient(url, key), apiKey: key };
+    },
+    async joinMember(ws, role) {
+      const email = `${role}.${++workspaceCounter}.${Date.now()}@example.com`;
+      const password = 'member passphrase 1';
+      const invitation = await ws.session.post('/api/members/invitations', { email, role });
+      if (invitation.status !== 201) throw new Error(`member invitation failed: ${JSON.stringify(invitation.body)}`);
+      const token = new URL(invitation.body.acceptUrl).searchParams.get('token');
+      const accepted = await new ApiClient(url).post('/api/member-invitations/accept', { token, name: 'Rita Member', password });
+      if (accepted.status !== 200) throw new Error(`accepting failed: ${JSON.stringify(accepted.body)}`);
+      const client = new ApiClient(url);
+      const login = await client.login(email, password);
+      if (login.status !== 200 || login.body.role !== role) throw new Error(`member login failed: ${JSON.stringify(login.body)}`);
+      return { client, userId: login.body.user.id as string };
     },
     drainJobs: () => running.platform.worker.drain(),
     drainWebhooks: () => running.platform.webhookDispatcher.drain(),

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENTS } from '../../server/db/schema.ts';
 import { newId } from '../../server/shared/ids.ts';
@@ -28,18 +27,6 @@ describe.each(databaseKinds)('webhook management and SSRF guard on %s', (kind) =
   });
 
   const list = async (client: ApiClient = ws.api) => (await client.get('/api/webhooks')).body.items as any[];
-
-  /** A reviewer of `ws`, logged in. */
-  async function reviewer(): Promise<ApiClient> {
-    const email = `reviewer.${randomBytes(4).toString('hex')}@example.com`;
-    const invitation = await ws.session.post('/api/members/invitations', { email, role: 'reviewer' });
-    expect(invitation.status).toBe(201);
-    const token = new URL(invitation.body.acceptUrl).searchParams.get('token');
-    expect((await t.anonymous().post('/api/member-invitations/accept', { token, name: 'Rita Reviewer', password: 'reviewer passphrase' })).status).toBe(200);
-    const client = t.anonymous();
-    expect((await client.login(email, 'reviewer passphrase')).status).toBe(200);
-    return client;
-  }
 
   describe('management', () => {
     it('creates, lists, reads, updates and deletes a webhook with an API key and with a session', async () => {
@@ -111,7 +98,7 @@ describe.each(databaseKinds)('webhook management and SSRF guard on %s', (kind) =
 
     it('lets a reviewer do nothing with webhooks (403)', async () => {
       const hook = (await ws.api.post('/api/webhooks', { url: PUBLIC_URL, events: ['interview.create'] })).body;
-      const r = await reviewer();
+      const r = (await t.joinMember(ws, 'reviewer')).client;
       const attempts = [
         await r.get('/api/webhooks'),
         await r.post('/api/webhooks', { url: PUBLIC_URL, events: ['interview.create'] }),
