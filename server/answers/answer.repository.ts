@@ -1,5 +1,46 @@
 import type { DbExecutor } from '../db/database.ts';
+import { preparedQuery } from '../db/prepared-query.ts';
 import type { AnswerStatus, AnswersTable } from '../db/schema.ts';
+
+/**
+ * Everything a chunk upload checks, in one query: the interview behind the link, the take (null when it is
+ * not this interview's), its question's time limit, and the chunk if it is already held.
+ */
+const chunkTargetQuery = preparedQuery(3, (db, token: string, answerId: string, seq: number) =>
+  db
+    .selectFrom('interviews as i')
+    .leftJoin('answers as a', (join) => join.onRef('a.interview_id', '=', 'i.id').on('a.id', '=', answerId))
+    .leftJoin('interview_questions as q', 'q.id', 'a.interview_question_id')
+    .leftJoin('answer_chunks as c', (join) => join.onRef('c.answer_id', '=', 'a.id').on('c.seq', '=', seq))
+    .select([
+      'i.id as interview_id',
+      'i.status as interview_status',
+      'i.expires_at',
+      'i.submitted_at',
+      'a.status as answer_status',
+      'a.bytes_received',
+      'q.max_answer_seconds',
+      'c.size as held_size',
+    ])
+    .where('i.token', '=', token),
+);
+
+const addBytesQuery = preparedQuery(2, (db, answerId: string, size: number) =>
+  db
+    .updateTable('answers')
+    .set((eb) => ({ bytes_received: eb('bytes_received', '+', size) }))
+    .where('id', '=', answerId)
+    .where('status', '=', 'recording'),
+);
+
+const insertChunkQuery = preparedQuery(5, (db, answerId: string, seq: number, size: number, key: string, createdAt: number) =>
+  db
+    .insertInto('answer_chunks')
+    .values({ answer_id: answerId, seq, size, storage_key: key, created_at: createdAt })
+    .onConflict((oc) => oc.columns(['answer_id', 'seq']).doNothing()),
+);
+
+export type ChunkTarget = NonNullable<Awaited<ReturnType<typeof chunkTargetQuery>>['rows'][number]>;
 
 export class AnswerRepository {
   constructor(private readonly db: DbExecutor) {}
@@ -40,31 +81,31 @@ export class AnswerRepository {
       .then((r) => Number(r.numUpdatedRows));
   }
 
-  findChunk(answerId: string, seq: number) {
-    return this.db.selectFrom('answer_chunks').selectAll().where('answer_id', '=', answerId).where('seq', '=', seq).executeTakeFirst();
+
+  /** The interview, take and chunk a chunk upload addresses, or undefined for an unknown link. */
+  findChunkTarget(token: string, answerId: string, seq: number): Promise<ChunkTarget | undefined> {
+    return chunkTargetQuery(this.db, token, answerId, seq).then((r) => r.rows[0]);
   }
 
-  /** False when the chunk was already recorded (a retry); it is then stored once. */
-  insertChunk(chunk: { answer_id: string; seq: number; size: number; storage_key: string; created_at: number }) {
-    return this.db
-      .insertInto('answer_chunks')
-      .values(chunk)
-      .onConflict((oc) => oc.columns(['answer_id', 'seq']).doNothing())
-      .executeTakeFirst()
-      .then((r) => Number(r.numInsertedOrUpdatedRows ?? 0) > 0);
+  /**
+   * Records a stored chunk of a take that is still recording (call it in a transaction): 'closed' when the
+   * take was submitted or discarded meanwhile, 'duplicate' when the chunk was already held.
+   */
+  async recordChunk(chunk: { answer_id: string; seq: number; size: number; storage_key: string; created_at: number }): Promise<'stored' | 'duplicate' | 'closed'> {
+    // The answer row first: on PostgreSQL its lock orders this against a concurrent submit.
+    const counted = await addBytesQuery(this.db, chunk.answer_id, chunk.size);
+    if (!Number(counted.numAffectedRows ?? 0)) return 'closed';
+    const inserted = await insertChunkQuery(this.db, chunk.answer_id, chunk.seq, chunk.size, chunk.storage_key, chunk.created_at);
+    if (Number(inserted.numAffectedRows ?? 0)) return 'stored';
+    await addBytesQuery(this.db, chunk.answer_id, -chunk.size);
+    return 'duplicate';
   }
+
 
   chunksOf(answerId: string) {
     return this.db.selectFrom('answer_chunks').select(['seq', 'size', 'storage_key']).where('answer_id', '=', answerId).orderBy('seq').execute();
   }
 
-  addBytesReceived(answerId: string, size: number) {
-    return this.db
-      .updateTable('answers')
-      .set((eb) => ({ bytes_received: eb('bytes_received', '+', size) }))
-      .where('id', '=', answerId)
-      .execute();
-  }
 
   /** All chunks of an answer, or those from `fromSeq` on. */
   deleteChunks(answerId: string, fromSeq = 0) {

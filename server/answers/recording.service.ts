@@ -81,19 +81,23 @@ export class RecordingService {
 
   /** Stores chunk `seq` of a take, streaming; the same chunk twice is stored once. */
   async storeChunk(token: string, answerId: string, seq: number, body: Readable, contentLength: number | undefined): Promise<{ seq: number; size: number; duplicate: boolean }> {
-    const { interview, answer, maxAnswerSeconds } = await this.recordingTake(token, answerId);
+    // The hot path of recording: one query answers every check below.
+    const target = await new AnswerRepository(this.ctx.db).findChunkTarget(token, answerId, seq);
+    await this.candidates.assertRecording(token, target && { status: target.interview_status, submitted_at: target.submitted_at, expires_at: target.expires_at });
+    const { interview_id: interviewId, answer_status: status, held_size: heldSize } = target!;
+    if (!status) throw new AppError('answer_not_found', 'This answer is not part of your interview');
+    if (status === 'discarded') throw new AppError('take_replaced', 'This take was replaced by a newer one');
+    if (status !== 'recording') throw new AppError('answer_submitted', 'This take was already submitted');
     if (contentLength !== undefined && contentLength > MAX_CHUNK_BYTES) throw tooLarge(`A chunk of ${contentLength} bytes`);
-    const repo = new AnswerRepository(this.ctx.db);
-    const existing = await repo.findChunk(answerId, seq);
-    if (existing) {
-      if (contentLength !== undefined && contentLength !== existing.size) {
-        throw new AppError('chunk_conflict', `Chunk ${seq} is already stored with ${existing.size} bytes, not ${contentLength}`);
+    if (heldSize !== null) {
+      if (contentLength !== undefined && contentLength !== heldSize) {
+        throw new AppError('chunk_conflict', `Chunk ${seq} is already stored with ${heldSize} bytes, not ${contentLength}`);
       }
-      return { seq, size: existing.size, duplicate: true };
+      return { seq, size: heldSize, duplicate: true };
     }
-    const room = maxTakeBytes(maxAnswerSeconds) - answer.bytes_received;
+    const room = maxTakeBytes(target!.max_answer_seconds!) - target!.bytes_received!;
     if (room <= 0 || (contentLength !== undefined && contentLength > room)) throw tooLarge('This answer');
-    const key = chunkKey(interview.id, answerId, seq);
+    const key = chunkKey(interviewId, answerId, seq);
     let size: number;
     try {
       ({ size } = await this.storage.put(key, body, { contentType: 'application/octet-stream', contentLength, maxBytes: Math.min(MAX_CHUNK_BYTES, room) }));
@@ -101,14 +105,10 @@ export class RecordingService {
       if (error instanceof StorageTooLargeError) throw tooLarge('The chunk');
       throw error;
     }
-    const outcome = await this.ctx.db.transaction().execute(async (trx) => {
-      const txRepo = new AnswerRepository(trx);
-      const current = await txRepo.find(answerId);
-      if (current?.status !== 'recording') return 'closed' as const;
-      const inserted = await txRepo.insertChunk({ answer_id: answerId, seq, size, storage_key: key, created_at: this.ctx.clock.now() });
-      if (inserted) await txRepo.addBytesReceived(answerId, size);
-      return inserted ? ('stored' as const) : ('duplicate' as const);
-    });
+    const now = this.ctx.clock.now();
+    const outcome = await this.ctx.db
+      .transaction()
+      .execute((trx) => new AnswerRepository(trx).recordChunk({ answer_id: answerId, seq, size, storage_key: key, created_at: now }));
     if (outcome === 'closed') {
       // The take was submitted or discarded while this body streamed in: its bytes are not part of any answer.
       await this.garbage.add(this.ctx.db, [key]);
@@ -165,15 +165,5 @@ export class RecordingService {
   private assertLive(interview: InterviewRow): void {
     if (interview.submitted_at) throw new AppError('invitation_completed', 'This interview was already submitted');
     this.candidates.assertOpen(interview);
-  }
-
-  private async recordingTake(token: string, answerId: string) {
-    const interview = await this.candidates.openForRecording(token);
-    const answer = await new AnswerRepository(this.ctx.db).findInInterview(interview.id, answerId);
-    if (!answer) throw new AppError('answer_not_found', 'This answer is not part of your interview');
-    if (answer.status === 'discarded') throw new AppError('take_replaced', 'This take was replaced by a newer one');
-    if (answer.status !== 'recording') throw new AppError('answer_submitted', 'This take was already submitted');
-    const question = (await new InterviewRepository(this.ctx.db).questionsOf(interview.id)).find((q) => q.id === answer.interview_question_id)!;
-    return { interview, answer, maxAnswerSeconds: question.max_answer_seconds };
   }
 }

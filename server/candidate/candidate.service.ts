@@ -50,7 +50,7 @@ export class CandidateService {
     return this.expiry.expireIfDue(row);
   }
 
-  assertOpen(interview: InterviewRow): void {
+  assertOpen(interview: Pick<InterviewRow, 'status'>): void {
     if (interview.status === 'expired' || interview.status === 'cancelled' || interview.status === 'completed') throw closedErrors[interview.status]();
   }
 
@@ -60,6 +60,19 @@ export class CandidateService {
     this.assertOpen(interview);
     if (interview.submitted_at) throw closedErrors.completed();
     return interview;
+  }
+
+  /**
+   * openForRecording's checks for a caller that read the interview's state itself (a chunk upload, whose one
+   * query reads it with the take); `undefined` means no interview has this token.
+   */
+  async assertRecording(token: string, state: Pick<InterviewRow, 'status' | 'submitted_at' | 'expires_at'> | undefined): Promise<void> {
+    if (!state || this.expiry.isDue(state)) {
+      await this.openForRecording(token);
+      return;
+    }
+    this.assertOpen(state);
+    if (state.submitted_at) throw closedErrors.completed();
   }
 
   async start(token: string): Promise<CandidateInterviewView> {

@@ -46,6 +46,7 @@ export class LocalMediaStorage implements MediaStorage {
   readonly driver = 'local' as const;
   readonly root: string;
   private readonly tempDir: string;
+  private tempDirReady?: Promise<void>;
 
   constructor(options: LocalStorageOptions) {
     this.root = path.resolve(options.dir);
@@ -153,13 +154,27 @@ export class LocalMediaStorage implements MediaStorage {
   }
 
   private async writeAtomically(target: string, write: (tempFile: string) => Promise<void>): Promise<void> {
-    await mkdir(this.tempDir, { recursive: true });
+    // Directories are made once, not on every write: the temp dir when first needed (again if it was removed
+    // meanwhile), the target's when the rename finds it missing.
+    this.tempDirReady ??= mkdir(this.tempDir, { recursive: true }).then(() => undefined);
+    try {
+      await this.tempDirReady;
+    } catch (error) {
+      this.tempDirReady = undefined;
+      throw error;
+    }
     const temp = path.join(this.tempDir, `${randomUUID()}.part`);
     try {
       await write(temp);
-      await mkdir(path.dirname(target), { recursive: true });
-      await rename(temp, target);
+      try {
+        await rename(temp, target);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        await mkdir(path.dirname(target), { recursive: true });
+        await rename(temp, target);
+      }
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (error as NodeJS.ErrnoException).path === temp) this.tempDirReady = undefined;
       await rm(temp, { force: true });
       throw error;
     }

@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { pipeline as connectStreams, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   AbortMultipartUploadCommand,
@@ -86,9 +86,22 @@ export class S3MediaStorage implements MediaStorage {
     }
     checkKnownLength(opts);
     let size = 0;
-    const bounded = Readable.from(boundedBytes(opts, (n) => (size = n))(body));
+    // Errors travel both ways: a refused body fails the upload, and stopping early destroys `body`.
+    let bodyError: unknown;
+    const aborting = new AbortController();
+    const bounded = connectStreams(body, boundedBytes(opts, (n) => (size = n)), (error) => {
+      if (!error) return;
+      bodyError ??= error;
+      aborting.abort(error);
+    });
     try {
-      await this.upload({ Bucket: this.bucket, Key, Body: bounded, ContentType: opts?.contentType, ContentLength: opts?.contentLength });
+      const params = { Bucket: this.bucket, Key, Body: bounded, ContentType: opts?.contentType, ContentLength: opts?.contentLength };
+      // A body of known length that fits one part (a recording chunk) streams through in one PUT, unbuffered.
+      if (opts?.contentLength !== undefined && opts.contentLength <= this.partSize) {
+        await this.client.send(new PutObjectCommand(params), { abortSignal: aborting.signal }).catch((error: unknown) => {
+          throw bodyError ?? error;
+        });
+      } else await this.upload(params);
     } finally {
       // Also destroys `body` if the upload stopped reading early.
       bounded.destroy();

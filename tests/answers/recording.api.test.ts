@@ -182,10 +182,31 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect(afterSubmit.status).toBe(409);
     expect(afterSubmit.body.error.code).toBe('answer_submitted');
 
+    const bTake = (await b.candidate.post(`/api/candidate/${b.token}/questions/${b.questions[0]!.id}/takes`, { mimeType: WEBM })).body.answerId;
     await ws.api.post(`/api/interviews/${b.interview.id}/cancel`);
     const cancelled = await b.candidate.post(`/api/candidate/${b.token}/questions/${b.questions[0]!.id}/takes`, { mimeType: WEBM });
     expect(cancelled.status).toBe(410);
     expect(cancelled.body.error.code).toBe('invitation_cancelled');
+    const chunkAfterCancel = await put(b.candidate, b.token, bTake, 0, chunks[0]!);
+    expect(chunkAfterCancel.status).toBe(410);
+    expect(chunkAfterCancel.body.error.code).toBe('invitation_cancelled');
+  });
+
+  it('a chunk after the deadline expires the invitation on the spot and is refused', async () => {
+    const position = await createPosition(ws.api);
+    const res = await ws.api.post(`/api/positions/${position.id}/interviews`, { name: 'Lou Late', email: `late${randomBytes(4).toString('hex')}@example.com`, sendEmail: false, expiresAt: t.clock.now() + 60_000 });
+    expect(res.status).toBe(201);
+    const token = res.body.url.public.split('/i/')[1] as string;
+    const candidate = new ApiClient(t.url);
+    const questions = (await candidate.get(`/api/candidate/${token}`)).body.questions;
+    const take = (await candidate.post(`/api/candidate/${token}/questions/${questions[0].id}/takes`, { mimeType: WEBM })).body.answerId;
+    expect((await put(candidate, token, take, 0, chunks[0]!)).status).toBe(201);
+    t.clock.advance(61_000);
+    const late = await put(candidate, token, take, 1, chunks[1]!);
+    expect(late.status).toBe(410);
+    expect(late.body.error.code).toBe('invitation_expired');
+    expect((await ws.api.get(`/api/interviews/${res.body.id}`)).body.status).toBe('expired');
+    expect((await candidate.get(`/api/candidate/${token}/answers/${take}/chunks`)).body.receivedChunks).toEqual([0]);
   });
 
   it('an answer too large for its time limit gets 413 and is not stored', async () => {
