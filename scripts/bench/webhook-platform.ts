@@ -16,8 +16,8 @@
 //   cpuProfile {on, name}                   → starts / stops a V8 CPU profile written to $BENCH_CPU_PROFILE_DIR/name
 //   stop   {}
 // The phase profile wraps methods of the dispatcher, the repository and the sender at run time (no server
-// change): claim (transaction with the claim query, and the load query after it), send, and record (the
-// transaction that writes the attempt and the outcome).
+// change): claim (the claim statement, and on SQLite the load query after it), send, and record (the statements
+// that write the attempts and the outcomes).
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
@@ -88,16 +88,12 @@ function profile(proto: any, method: string, name: string, rows?: (result: any, 
 }
 
 // Dispatcher steps (private in TypeScript, plain methods at run time). Whatever is renamed is simply not timed.
-profile(WebhookDispatcher.prototype, 'claim', 'claim: tx + claim query + load query', (r) => (Array.isArray(r) ? r.length : 0));
-profile(WebhookRepository.prototype, 'claimDue', 'claim query (select + update)', (r) => (Array.isArray(r) ? r.length : 0));
-profile(WebhookRepository.prototype, 'loadForSending', 'load query', (r) => (Array.isArray(r) ? r.length : 0));
+profile(WebhookRepository.prototype, 'claim', 'claim (claim + load queries)', (r) => (Array.isArray(r) ? r.length : 0));
 profile(WebhookSender.prototype, 'send', 'send (HTTP POST + answer)');
-profile(WebhookDispatcher.prototype, 'deliver', 'deliver: sign + send + record tx');
-profile(WebhookDispatcher.prototype, 'recordResults', 'record tx (batched)', (_r, args) => (Array.isArray(args[0]) ? args[0].length : 0));
-profile(WebhookRepository.prototype, 'recordAttempt', 'record: insert attempt');
-profile(WebhookRepository.prototype, 'recordAttempts', 'record: insert attempts (batch)', (_r, args) => (Array.isArray(args[0]) ? args[0].length : 0));
-profile(WebhookRepository.prototype, 'finishDelivery', 'record: update delivery');
-profile(WebhookRepository.prototype, 'finishDeliveries', 'record: update deliveries (batch)', (_r, args) => (Array.isArray(args[0]) ? args[0].length : 0));
+profile(WebhookDispatcher.prototype, 'attempt', 'attempt: sign + send + queue outcome');
+profile(WebhookDispatcher.prototype, 'recordOutcomes', 'record (batched; + disable on 410)', (_r, args) => (Array.isArray(args[0]) ? args[0].length : 0));
+profile(WebhookRepository.prototype, 'recordOutcomes', 'record: attempts + deliveries queries', (_r, args) => (Array.isArray(args[0]) ? args[0].length : 0));
+profile(WebhookRepository.prototype, 'finishDelivery', 'record: one delivery (inactive webhook)');
 
 // ------------------------------------------------------------------------------------------------- main
 

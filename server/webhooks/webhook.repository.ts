@@ -1,15 +1,86 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import { isPostgres, type DbExecutor } from '../db/database.ts';
 import { afterCursor } from '../shared/cursor.ts';
 import { newId } from '../shared/ids.ts';
-import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable, WebhooksTable } from '../db/schema.ts';
+import type { DeliveryStatus, WebhookAttemptsTable, WebhookDeliveriesTable, WebhooksTable } from '../db/schema.ts';
 
-/** Pending deliveries a claim tests at a time on PostgreSQL: twice what it asks for, within these bounds. */
-const CLAIM_WINDOW_MIN = 64;
-const CLAIM_WINDOW_MAX = 512;
+/** A claimed delivery with what sending it needs. */
+export interface ClaimedDelivery {
+  id: string;
+  attempts: number;
+  webhook_id: string;
+  event_id: string;
+  body: string;
+  url: string;
+  active: number;
+  webhook_secret: string;
+  webhook_secret_previous: string | null;
+  webhook_secret_previous_until: number | null;
+}
 
-/** What an attempt sets on its delivery. */
-export type DeliveryOutcome = Pick<WebhookDeliveriesTable, 'status' | 'attempts' | 'next_attempt_at' | 'last_status_code' | 'last_error' | 'delivered_at'>;
+/**
+ * One attempt and the state it leaves its delivery in, as a JSON array (the statements below read it by position):
+ * attempt id, delivery id, attempt number, started at, duration ms, status code, error, response excerpt, then the
+ * delivery's new status, next attempt at, last error and delivered at.
+ */
+export type RecordedOutcome = [
+  attemptId: string,
+  deliveryId: string,
+  attempt: number,
+  startedAt: number,
+  durationMs: number,
+  statusCode: number | null,
+  error: string | null,
+  responseExcerpt: string | null,
+  status: DeliveryStatus,
+  nextAttemptAt: number,
+  lastError: string | null,
+  deliveredAt: number | null,
+];
+
+// Statuses are literals, not parameters: only then may the planners use the partial indexes (status = 'pending').
+const DUE = `d.status = 'pending' and d.next_attempt_at <= $now and (d.locked_until is null or d.locked_until < $now)
+  and not exists (select 1 from webhook_deliveries e where e.webhook_id = d.webhook_id and e.interview_id = d.interview_id
+    and e.status = 'pending' and e.event_seq < d.event_seq)`;
+
+// The ids go through an array so the planner looks them up in the primary key (with a join it may scan the table).
+const PG_CLAIM = `with due as (
+  select d.id from webhook_deliveries d where ${DUE.replaceAll('$now', '$1')}
+  order by d.next_attempt_at limit $2 for update of d skip locked),
+claimed as (
+  update webhook_deliveries d set locked_by = $3, locked_until = $4 where d.id = any(array(select id from due))
+  returning d.id, d.attempts, d.webhook_id, d.event_seq)
+select c.id, c.attempts, c.webhook_id, ev.id as event_id, ev.body, w.url, w.active, ws.webhook_secret, ws.webhook_secret_previous,
+  ws.webhook_secret_previous_until
+from claimed c join webhook_events ev on ev.seq = c.event_seq join webhooks w on w.id = c.webhook_id join workspaces ws on ws.id = w.workspace_id`;
+
+const SQLITE_CLAIM = `update webhook_deliveries set locked_by = ?, locked_until = ?
+where id in (select d.id from webhook_deliveries d where ${DUE.replace('$now', '?').replace('$now', '?')} order by d.next_attempt_at limit ?)
+returning id`;
+
+const SQLITE_LOAD = `select d.id, d.attempts, d.webhook_id, ev.id as event_id, ev.body, w.url, w.active, ws.webhook_secret, ws.webhook_secret_previous,
+  ws.webhook_secret_previous_until
+from webhook_deliveries d join webhook_events ev on ev.seq = d.event_seq join webhooks w on w.id = d.webhook_id join workspaces ws on ws.id = w.workspace_id
+where d.id in (select value from json_each(?))`;
+
+const PG_RECORD = `with v as (
+  select e->>0 as attempt_id, e->>1 as delivery_id, (e->>2)::integer as attempt, (e->>3)::bigint as started_at, (e->>4)::integer as duration_ms,
+    (e->>5)::integer as status_code, e->>6 as error, e->>7 as response_excerpt, e->>8 as status, (e->>9)::bigint as next_attempt_at,
+    e->>10 as last_error, (e->>11)::bigint as delivered_at
+  from json_array_elements($1::json) as e),
+attempts as (
+  insert into webhook_attempts (id, delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt)
+  select attempt_id, delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt from v)
+update webhook_deliveries d set status = v.status, attempts = v.attempt, next_attempt_at = v.next_attempt_at, last_status_code = v.status_code,
+  last_error = v.last_error, delivered_at = v.delivered_at, locked_by = null, locked_until = null
+from v where d.id = any(array(select delivery_id from v)) and d.id = v.delivery_id and d.locked_by = $2`;
+
+const SQLITE_RECORD_ATTEMPTS = `insert into webhook_attempts (id, delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt)
+select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7 from json_each(?)`;
+
+const SQLITE_FINISH_DELIVERIES = `update webhook_deliveries as d set status = v.value->>8, attempts = v.value->>2, next_attempt_at = v.value->>9,
+  last_status_code = v.value->>5, last_error = v.value->>10, delivered_at = v.value->>11, locked_by = null, locked_until = null
+from json_each(?) as v where d.id = v.value->>1 and d.locked_by = ?`;
 
 export class WebhookRepository {
   constructor(private readonly db: DbExecutor) {}
@@ -85,119 +156,25 @@ export class WebhookRepository {
   }
 
   /**
-   * Due deliveries, at most one per webhook and interview: a later event waits while an earlier one of
-   * the same interview is still pending, so a receiver gets them in order. SKIP LOCKED lets several
-   * processes claim side by side on PostgreSQL.
+   * Claims up to `limit` due deliveries for `lockedBy` and returns them with what sending needs (the event body,
+   * the webhook's URL and state, the workspace's secrets). Due: pending, next attempt reached, no live lease (a
+   * claim only sets the lease; status stays pending), and nothing earlier of the same webhook and interview still
+   * pending, so a receiver gets an interview's events in order, one at a time.
    *
-   * Cost matters: the dispatcher claims many times a second under load. Pending deliveries are tested in
-   * due order (the (status, next_attempt_at) index), so a claim reads about what it takes instead of testing
-   * and sorting the whole backlog. The test for an earlier open delivery looks at the nearest earlier one
-   * first, so a waiting delivery is ruled out in one index step rather than a walk through the interview's
-   * delivered history.
+   * One statement (plus a read on SQLite, whose RETURNING cannot name joined tables): the dispatcher claims many
+   * times a second, and on PostgreSQL each round trip is worth tens of deliveries. The partial indexes on pending
+   * deliveries (migration 2026-11-23T0900) make the walk read about what it claims; SKIP LOCKED lets several
+   * processes claim side by side, and a row another process claimed meanwhile fails the lease test when re-read.
    */
-  async claimDue(now: number, limit: number, lockedBy: string, leaseMs: number, options: { expiredLeases?: boolean } = {}) {
-    const pg = isPostgres(this.db);
-    const nothingOpenBefore = (eb: ExpressionBuilder<Database & { d: WebhookDeliveriesTable }, 'd'>) =>
-      eb(
-        eb
-          .selectFrom('webhook_deliveries as e')
-          .select('e.event_seq')
-          .whereRef('e.webhook_id', '=', 'd.webhook_id')
-          .whereRef('e.interview_id', '=', 'd.interview_id')
-          .whereRef('e.event_seq', '<', 'd.event_seq')
-          .where('e.status', 'in', ['pending', 'delivering'])
-          .orderBy('e.event_seq', 'desc')
-          .limit(1),
-        'is',
-        null,
-      );
-    // Leases of a process that died first: few, and older than what is pending behind them. A caller that
-    // claims many times a second may look for them less often (`expiredLeases: false`).
-    const expired =
-      options.expiredLeases === false
-        ? []
-        : await this.db
-            .selectFrom('webhook_deliveries as d')
-            .select('d.id')
-            .where('d.status', '=', 'delivering')
-            .where('d.locked_until', '<', now)
-            .where(nothingOpenBefore)
-            .orderBy('d.event_seq')
-            .limit(limit)
-            .$if(pg, (q) => q.forUpdate().skipLocked())
-            .execute();
-    const pending: { id: string }[] = [];
-    const wanted = () => limit - expired.length - pending.length;
-    if (!pg && wanted() > 0) {
-      // SQLite walks the (status, next_attempt_at) index in order and stops after `limit` claimable ones.
-      pending.push(
-        ...(await this.db
-          .selectFrom('webhook_deliveries as d')
-          .select('d.id')
-          .where('d.status', '=', 'pending')
-          .where('d.next_attempt_at', '<=', now)
-          .where(nothingOpenBefore)
-          .orderBy('d.next_attempt_at')
-          .limit(wanted())
-          .execute()),
-      );
+  async claim(now: number, limit: number, lockedBy: string, leaseMs: number): Promise<ClaimedDelivery[]> {
+    if (isPostgres(this.db)) {
+      const { rows } = await this.db.executeQuery<ClaimedDelivery>(CompiledQuery.raw(PG_CLAIM, [now, limit, lockedBy, now + leaseMs]));
+      return rows;
     }
-    // PostgreSQL, whose planner may instead test every pending row and sort them (a bitmap scan, with statistics
-    // that lag behind a burst), is given a window of candidates at a time.
-    const window = Math.min(CLAIM_WINDOW_MAX, Math.max(CLAIM_WINDOW_MIN, 2 * limit));
-    for (let offset = 0; pg && wanted() > 0; offset += window) {
-      const candidates = await this.db
-        .selectFrom('webhook_deliveries')
-        .select('id')
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', now)
-        .orderBy('next_attempt_at')
-        .orderBy('id')
-        .limit(window)
-        .offset(offset)
-        .execute();
-      if (candidates.length === 0) break;
-      // One that another process took since it was read is left out by the update's test below.
-      const found = await this.db
-        .selectFrom('webhook_deliveries as d')
-        .select('d.id')
-        .where('d.id', 'in', candidates.map((c) => c.id))
-        .where(nothingOpenBefore)
-        .orderBy('d.next_attempt_at')
-        .orderBy('d.id')
-        .limit(wanted())
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      pending.push(...found);
-      // A full window that yielded too few: the first deliveries of a backlog all wait behind others; look further.
-      if (candidates.length < window) break;
-    }
-    const due = [...expired, ...pending];
-    if (due.length === 0) return [];
-    return this.db
-      .updateTable('webhook_deliveries')
-      .set({ status: 'delivering', locked_by: lockedBy, locked_until: now + leaseMs })
-      .where('id', 'in', due.map((d) => d.id))
-      // Still pending, or its lease ran out (another process may have taken it since it was read): tested as one
-      // CASE, because as plain `status = ?` terms SQLite's planner (no statistics) walks the status index, i.e. every
-      // pending row of the backlog, instead of looking up the ids.
-      .where((eb) =>
-        eb(
-          eb
-            .case()
-            .when('status', '=', 'pending')
-            .then(eb.lit(1))
-            .when(eb.and([eb('status', '=', 'delivering'), eb('locked_until', '<', now)]))
-            .then(eb.lit(1))
-            .else(eb.lit(0))
-            .end(),
-          '=',
-          eb.lit(1),
-        ),
-      )
-      .returningAll()
-      .execute();
+    const { rows: claimed } = await this.db.executeQuery<{ id: string }>(CompiledQuery.raw(SQLITE_CLAIM, [lockedBy, now + leaseMs, now, now, limit]));
+    if (claimed.length === 0) return [];
+    const { rows } = await this.db.executeQuery<ClaimedDelivery>(CompiledQuery.raw(SQLITE_LOAD, [JSON.stringify(claimed.map((c) => c.id))]));
+    return rows;
   }
 
   /** Claimed deliveries this process will not send after all (it is stopping): due again at once. */
@@ -205,44 +182,14 @@ export class WebhookRepository {
     if (ids.length === 0) return;
     await this.db
       .updateTable('webhook_deliveries')
-      .set({ status: 'pending', locked_by: null, locked_until: null })
+      .set({ locked_by: null, locked_until: null })
       .where('id', 'in', ids)
       .where('locked_by', '=', lockedBy)
       .execute();
   }
 
-  /** The delivery with what it needs to be sent: the event body and the webhook's URL and state. */
-  loadForSending(deliveryIds: string[]) {
-    if (deliveryIds.length === 0) return Promise.resolve([]);
-    return this.db
-      .selectFrom('webhook_deliveries as d')
-      .innerJoin('webhook_events as ev', 'ev.seq', 'd.event_seq')
-      .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
-      .innerJoin('workspaces as ws', 'ws.id', 'w.workspace_id')
-      .select([
-        'd.id',
-        'd.attempts',
-        'd.webhook_id',
-        'ev.id as event_id',
-        'ev.body',
-        'ev.created_at as event_created_at',
-        'w.url',
-        'w.active',
-        'ws.webhook_secret',
-        'ws.webhook_secret_previous',
-        'ws.webhook_secret_previous_until',
-      ])
-      .where('d.id', 'in', deliveryIds)
-      .execute();
-  }
-
   recordAttempt(attempt: WebhookAttemptsTable) {
     return this.db.insertInto('webhook_attempts').values(attempt).execute();
-  }
-
-  /** Several attempts in one statement (the dispatcher records what finished together in one transaction). */
-  async recordAttempts(attempts: WebhookAttemptsTable[]) {
-    if (attempts.length > 0) await this.db.insertInto('webhook_attempts').values(attempts).execute();
   }
 
   finishDelivery(id: string, lockedBy: string, changes: Partial<WebhookDeliveriesTable>) {
@@ -255,22 +202,23 @@ export class WebhookRepository {
   }
 
   /**
-   * The outcomes of several attempts in one statement: UPDATE … FROM a VALUES list, one row per delivery (both
-   * SQLite and PostgreSQL name its columns column1…; the casts in the first row give PostgreSQL their types).
-   * A row no longer leased to `lockedBy` is left alone.
+   * Attempts and what they set on their deliveries, many in one go: each attempt is logged, and its delivery
+   * (if still leased to `lockedBy`) takes the outcome and loses the lease. The rows travel as one JSON parameter,
+   * so the statement text never changes (prepared once on SQLite, no per-row query building); on PostgreSQL it
+   * is one statement, on SQLite two in one transaction.
    */
-  async finishDeliveries(lockedBy: string, outcomes: { id: string; changes: DeliveryOutcome }[]) {
+  async recordOutcomes(outcomes: RecordedOutcome[], lockedBy: string): Promise<void> {
     if (outcomes.length === 0) return;
-    const rows = outcomes.map(({ id, changes: c }, i) =>
-      i === 0
-        ? sql`(cast(${id} as text), cast(${c.status} as text), cast(${c.attempts} as integer), cast(${c.next_attempt_at} as bigint), cast(${c.last_status_code} as integer), cast(${c.last_error} as text), cast(${c.delivered_at} as bigint))`
-        : sql`(${id}, ${c.status}, ${c.attempts}, ${c.next_attempt_at}, ${c.last_status_code}, ${c.last_error}, ${c.delivered_at})`,
-    );
-    await sql`update webhook_deliveries as d
-      set status = v.column2, attempts = v.column3, next_attempt_at = v.column4, last_status_code = v.column5, last_error = v.column6,
-          delivered_at = v.column7, locked_by = null, locked_until = null
-      from (values ${sql.join(rows)}) as v
-      where d.id = v.column1 and d.locked_by = ${lockedBy}`.execute(this.db);
+    const rows = JSON.stringify(outcomes);
+    if (isPostgres(this.db)) {
+      await this.db.executeQuery(CompiledQuery.raw(PG_RECORD, [rows, lockedBy]));
+      return;
+    }
+    const write = async (db: DbExecutor) => {
+      await db.executeQuery(CompiledQuery.raw(SQLITE_RECORD_ATTEMPTS, [rows]));
+      await db.executeQuery(CompiledQuery.raw(SQLITE_FINISH_DELIVERIES, [rows, lockedBy]));
+    };
+    await (this.db.isTransaction ? write(this.db) : this.db.transaction().execute(write));
   }
 
   /** A 410 from the receiver: the webhook stops and what it still had queued is cancelled. */
@@ -294,6 +242,7 @@ export class WebhookRepository {
         'd.last_error',
         'd.created_at',
         'd.delivered_at',
+        'd.locked_until',
         // The event's interview, not the delivery's ordering key (a ping's is "ping:<event id>").
         'ev.interview_id',
         'ev.id as event_id',

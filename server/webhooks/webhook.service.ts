@@ -1,5 +1,5 @@
 import type { AppContext } from '../app-context.ts';
-import { WEBHOOK_EVENTS, type WebhookEventName, type WebhooksTable } from '../db/schema.ts';
+import { WEBHOOK_EVENTS, type DeliveryStatus, type WebhookEventName, type WebhooksTable } from '../db/schema.ts';
 import { decodeCursor, pageOf } from '../shared/cursor.ts';
 import { AppError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -121,19 +121,22 @@ export class WebhookService {
     const rows = await new WebhookRepository(this.ctx.db).listDeliveries(webhookId, page.limit, page.cursor ? decodeCursor(page.cursor) : undefined);
     const { page: items, nextCursor } = pageOf(rows, page.limit);
     return {
-      items: items.map((d) => ({
+      items: items.map((d) => {
+        const status = this.shownStatus(d);
+        return {
         id: d.id,
         eventId: d.event_id,
         event: d.event,
         interviewId: d.interview_id || null,
-        status: d.status,
+        status,
         attempts: d.attempts,
-        nextAttemptAt: d.status === 'pending' ? d.next_attempt_at : null,
+        nextAttemptAt: status === 'pending' ? d.next_attempt_at : null,
         lastStatusCode: d.last_status_code,
         lastError: d.last_error,
         createdAt: d.created_at,
         deliveredAt: d.delivered_at,
-      })),
+        };
+      }),
       nextCursor,
     };
   }
@@ -148,7 +151,7 @@ export class WebhookService {
       id: d.id,
       eventId: d.event_id,
       event: d.event,
-      status: d.status,
+      status: this.shownStatus(d),
       body: d.body,
       attempts: attempts.map((a) => ({
         attempt: a.attempt,
@@ -202,6 +205,11 @@ export class WebhookService {
       items: items.map((e) => ({ id: e.id, event: e.event, interviewId: e.interview_id || null, createdAt: e.created_at })),
       nextCursor: rows.length > page.limit && last ? Buffer.from(String(last.seq)).toString('base64url') : null,
     };
+  }
+
+  /** A claimed delivery stays pending in the table and carries a lease; while the lease runs it is being delivered. */
+  private shownStatus(d: { status: DeliveryStatus; locked_until: number | null }): DeliveryStatus {
+    return d.status === 'pending' && d.locked_until !== null && d.locked_until > this.ctx.clock.now() ? 'delivering' : d.status;
   }
 
   private async queueDelivery(webhookId: string, eventSeq: number, orderingKey: string): Promise<string> {

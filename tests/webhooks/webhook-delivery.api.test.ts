@@ -196,7 +196,7 @@ describe.each(databaseKinds)('webhook delivery on %s', (kind) => {
       const [claimed] = await deliveries(e).then((items) => items.filter((d) => d.interviewId === interviews[0] && d.event === 'interview.create'));
       await t.database.db
         .updateTable('webhook_deliveries')
-        .set({ status: 'delivering', locked_by: 'killed-process', locked_until: t.clock.now() + 60_000 })
+        .set({ locked_by: 'killed-process', locked_until: t.clock.now() + 60_000 })
         .where('id', '=', claimed.id)
         .execute();
 
