@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.ts';
+import { isPostgres, type Db } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -50,6 +50,9 @@ export class WebhookDispatcher {
    * delivery another has taken over.
    */
   private readonly leaseOwner: string;
+  /** Leases held at most, and the count at or below which a claim is made (see HELD_PER_SLOT). */
+  private readonly maxHeld: number;
+  private readonly claimBelow: number;
 
   constructor(
     private readonly db: Db,
@@ -59,6 +62,8 @@ export class WebhookDispatcher {
     private readonly options: DispatcherOptions,
   ) {
     this.leaseOwner = `${options.workerId}:${newId().slice(0, 8)}`;
+    this.maxHeld = HELD_PER_SLOT * options.concurrency;
+    this.claimBelow = this.maxHeld - options.concurrency;
   }
 
   start(): void {
@@ -71,6 +76,8 @@ export class WebhookDispatcher {
     this.running = false;
     this.wake();
     await this.loop;
+    // A write under way may still claim (on SQLite); what it claims is released below.
+    await this.outcomesWritten();
     // Claimed but not sent: due again at once, rather than when their leases run out.
     const unsent = this.ready.splice(0);
     if (unsent.length > 0) {
@@ -107,8 +114,7 @@ export class WebhookDispatcher {
    * next batch is there before the slots run dry; a lone event is claimed at once.
    */
   private async run(): Promise<void> {
-    const maxHeld = HELD_PER_SLOT * this.options.concurrency;
-    const claimBelow = maxHeld - this.options.concurrency;
+    const { maxHeld, claimBelow } = this;
     while (this.running) {
       this.woken = false;
       let claimed = 0;
@@ -161,7 +167,7 @@ export class WebhookDispatcher {
       this.inFlight--;
       // The freed slot takes the next claimed delivery at once; the loop claims more when half are used up.
       this.startReady();
-      if (this.waitingForRoom && this.inFlight + this.ready.length <= (HELD_PER_SLOT - 1) * this.options.concurrency) this.wakeup?.();
+      if (this.waitingForRoom && this.inFlight + this.ready.length <= this.claimBelow) this.wakeup?.();
       if (this.inFlight === 0) this.resolveAllSent?.();
     }
   }
@@ -239,7 +245,13 @@ export class WebhookDispatcher {
         const gone = [...this.gone];
         this.gone.clear();
         try {
-          await this.recordOutcomes(batch, gone);
+          const claimed = await this.recordOutcomes(batch, gone);
+          if (claimed) {
+            for (const d of claimed.batch) this.ready.push(d);
+            this.startReady();
+            // Fewer than asked: nothing else is due now (new events wake the loop).
+            if (claimed.batch.length < claimed.asked) continue;
+          }
         } catch {
           // One outcome that cannot be written must not keep the others from being written.
           for (const o of batch) {
@@ -261,12 +273,23 @@ export class WebhookDispatcher {
     while (this.recording) await this.recording;
   }
 
-  private recordOutcomes(batch: RecordedOutcome[], gone: string[]): Promise<void> {
-    if (gone.length === 0) return new WebhookRepository(this.db).recordOutcomes(batch, this.leaseOwner);
+  /**
+   * Writes outcomes (and disables webhooks that answered 410). On SQLite, whose commits cost more than its
+   * statements, the next claim shares the transaction when there is room for it, and its result is returned; on
+   * PostgreSQL each is one statement of its own, and the run loop claims.
+   */
+  private async recordOutcomes(batch: RecordedOutcome[], gone: string[]): Promise<{ batch: ClaimedDelivery[]; asked: number } | undefined> {
+    const held = this.inFlight + this.ready.length;
+    const asked = this.running && !isPostgres(this.db) && held <= this.claimBelow ? this.maxHeld - held : 0;
+    if (gone.length === 0 && asked === 0) {
+      await new WebhookRepository(this.db).recordOutcomes(batch, this.leaseOwner);
+      return undefined;
+    }
     return this.db.transaction().execute(async (trx) => {
       const repo = new WebhookRepository(trx);
       await repo.recordOutcomes(batch, this.leaseOwner);
       for (const webhookId of gone) await repo.disable(webhookId, 'The receiver answered 410 Gone', this.clock.now());
+      return asked > 0 ? { batch: await repo.claim(this.clock.now(), asked, this.leaseOwner, LEASE_MS), asked } : undefined;
     });
   }
 }
