@@ -50,7 +50,7 @@ const FINALIZE_SECONDS = 120;
 const THUMB_SHORT_SECONDS = 30;
 const THUMB_LONG_SECONDS = 600;
 const THUMB_RUNS = 5;
-const POLL_MS = 50;
+const POLL_MS = 10;
 const RECORDER_MIME = 'video/webm;codecs=vp8,opus';
 
 // ---------------------------------------------------------------------------------------------- options
@@ -711,7 +711,7 @@ async function thumbnails(dir: string): Promise<{ shortMs: number; longMs: numbe
   const remuxedLong = await remuxAnswer(long, path.join(dir, 'thumb-long'));
   const time = async (remuxed: typeof remuxedShort) => {
     const t0 = performance.now();
-    await extractThumbnail(remuxed.file, path.join(dir, 'thumb.jpg'), { atSeconds: 1, durationSeconds: remuxed.probe.durationSeconds });
+    await extractThumbnail(remuxed.file, path.join(dir, 'thumb.jpg'), { atSeconds: 1, durationSeconds: (await probeMedia(remuxed.file)).durationSeconds });
     return performance.now() - t0;
   };
   await time(remuxedShort);

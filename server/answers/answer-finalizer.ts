@@ -1,12 +1,12 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type { AppContext } from '../app-context.ts';
 import type { JobHandler } from '../jobs/job-worker.ts';
-import { remuxAnswer } from '../media/answer-remux.ts';
+import { answerContainerForMimeType, remuxAnswer, type RemuxedAnswer } from '../media/answer-remux.ts';
+import { MediaProcessingError } from '../media/ffmpeg.ts';
+import { probeMedia } from '../media/media-probe.ts';
 import { extractThumbnail } from '../media/answer-thumbnail.ts';
 import type { MediaStorage } from '../storage/media-storage.ts';
 import type { StorageGarbage } from '../storage/storage-garbage.ts';
@@ -15,6 +15,8 @@ import type { InterviewCompletion } from './interview-completion.ts';
 import { answerMediaKey, answerThumbnailKey } from './recording-limits.ts';
 
 const CHUNK_READS_AHEAD = 8;
+/** Linux takes at most 128 KiB in one command-line argument. */
+const MAX_ARGUMENT_CHARS = 100_000;
 
 /** Near the start, where the candidate is already in frame; fast seek makes it as quick at 10 minutes as at 30 s. */
 const THUMBNAIL_AT_SECONDS = 1;
@@ -51,34 +53,57 @@ export class AnswerFinalizer {
   }
 
   /**
-   * MediaRecorder chunks are consecutive byte ranges of one stream: concatenated in order they are the
-   * recording. A few reads run ahead (S3 GETs one after another were most of the finalisation time).
+   * MediaRecorder chunks are consecutive byte ranges of one stream: read in order they are the recording,
+   * streamed straight into ffmpeg (no joined copy on disk). A few reads run ahead, for S3's latency.
    */
-  private async concatenateChunks(keys: string[], file: string): Promise<void> {
-    const out = createWriteStream(file);
-    const written = finished(out);
+  private recordingOf(keys: string[]): Readable {
+    const storage = this.storage;
     const readAll = async (key: string) => {
-      const { stream } = await this.storage.read(key);
+      const { stream } = await storage.read(key);
       const parts: Buffer[] = [];
       for await (const part of stream) parts.push(part as Buffer);
       return Buffer.concat(parts);
     };
-    const ahead: Promise<Buffer>[] = [];
-    let next = 0;
-    try {
-      while (next < keys.length || ahead.length) {
-        while (ahead.length < CHUNK_READS_AHEAD && next < keys.length) ahead.push(readAll(keys[next++]!));
-        const bytes = await ahead.shift()!;
-        if (!out.write(bytes)) await once(out, 'drain');
+    return Readable.from((async function* () {
+      const ahead: Promise<Buffer>[] = [];
+      let next = 0;
+      try {
+        while (next < keys.length || ahead.length) {
+          while (ahead.length < CHUNK_READS_AHEAD && next < keys.length) ahead.push(readAll(keys[next++]!));
+          yield await ahead.shift()!;
+        }
+      } finally {
+        // Reads already started (ffmpeg stopped early, or one failed) must not fail unobserved.
+        await Promise.allSettled(ahead);
       }
-    } catch (error) {
-      // Reads already started must not fail unobserved.
-      await Promise.allSettled(ahead);
-      out.destroy();
-      throw error;
+    })(), { objectMode: false });
+  }
+
+  /** In the container the browser's declared type implies; when that type is unknown or wrong, as ffprobe says. */
+  private async remux(keys: string[], outputBase: string, mimeType: string): Promise<RemuxedAnswer> {
+    const streams: Readable[] = [];
+    // Chunk files on this machine go to ffmpeg by name (its concat protocol reads them as one stream), else streamed in.
+    const files = keys.map((key) => this.storage.filePathOf(key));
+    const byName = `concat:${files.join('|')}`;
+    const readable = files.every((file) => file !== null && !file.includes('|')) && byName.length <= MAX_ARGUMENT_CHARS;
+    const recording = readable ? byName : () => {
+      const stream = this.recordingOf(keys);
+      streams.push(stream);
+      return stream;
+    };
+    try {
+      const declared = answerContainerForMimeType(mimeType);
+      if (declared) {
+        try {
+          return await remuxAnswer(recording, outputBase, { container: declared });
+        } catch (error) {
+          if (!(error instanceof MediaProcessingError) || error.timedOut) throw error;
+        }
+      }
+      return await remuxAnswer(recording, outputBase);
+    } finally {
+      for (const stream of streams) stream.destroy();
     }
-    out.end();
-    await written;
   }
 
   async finalize(answerId: string): Promise<void> {
@@ -88,15 +113,21 @@ export class AnswerFinalizer {
     const chunks = await repo.chunksOf(answerId);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'answer-'));
     try {
-      const recording = path.join(dir, 'recording.bin');
-      await this.concatenateChunks(chunks.map((c) => c.storage_key), recording);
-      const remuxed = await remuxAnswer(recording, path.join(dir, 'answer'));
+      const remuxed = await this.remux(chunks.map((c) => c.storage_key), path.join(dir, 'answer'), answer.mime_type);
       const thumbnail = path.join(dir, 'thumbnail.jpg');
-      await extractThumbnail(remuxed.file, thumbnail, { atSeconds: THUMBNAIL_AT_SECONDS, durationSeconds: remuxed.probe.durationSeconds });
       const mediaKey = answerMediaKey(answer.interview_id, answerId, remuxed.container.extension);
       const thumbnailKey = answerThumbnailKey(answer.interview_id, answerId);
-      await Promise.all([this.storage.uploadFile(mediaKey, remuxed.file, remuxed.container.contentType), this.storage.uploadFile(thumbnailKey, thumbnail, 'image/jpeg')]);
-      const mediaBytes = (await stat(remuxed.file)).size;
+      // The answer is stored while its thumbnail is taken; ffmpeg's description of the file gives its duration and size.
+      const [stored, thumb] = await Promise.all([
+        this.storage.uploadFile(mediaKey, remuxed.file, remuxed.container.contentType),
+        extractThumbnail(remuxed.file, thumbnail, { atSeconds: THUMBNAIL_AT_SECONDS }),
+      ]);
+      await this.storage.uploadFile(thumbnailKey, thumbnail, 'image/jpeg');
+      const media = thumb.source.durationSeconds !== null ? thumb.source : await probeMedia(remuxed.file);
+      if (media.durationSeconds === null) {
+        throw new MediaProcessingError({ operation: 'remux answer', tool: 'ffmpeg', reason: 'wrote a file without a duration' });
+      }
+      const mediaBytes = stored.size;
       const now = this.ctx.clock.now();
       await this.ctx.db.transaction().execute(async (trx) => {
         const txRepo = new AnswerRepository(trx);
@@ -106,9 +137,9 @@ export class AnswerFinalizer {
           media_type: remuxed.container.contentType,
           media_bytes: mediaBytes,
           thumbnail_key: thumbnailKey,
-          duration_seconds: remuxed.probe.durationSeconds,
-          width: remuxed.probe.width,
-          height: remuxed.probe.height,
+          duration_seconds: media.durationSeconds,
+          width: media.width,
+          height: media.height,
           processing_error: null,
           finalized_at: now,
         });

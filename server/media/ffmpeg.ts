@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import ffmpeg, { type FfmpegCommand } from 'fluent-ffmpeg';
 
 export type MediaTool = 'ffmpeg' | 'ffprobe';
@@ -93,10 +94,16 @@ function notStarted(tool: MediaTool, operation: string): MediaProcessingError {
   return new MediaProcessingError({ operation, tool, reason: 'was not started: aborted' });
 }
 
-/** A fluent-ffmpeg command on one input, quiet except for errors and never reading stdin. */
-export function ffmpegCommand(input: string): FfmpegCommand {
+/** What a media tool reads: a file, or a function that streams the bytes (called once per process run). */
+export type MediaSource = string | (() => Readable);
+
+/**
+ * A fluent-ffmpeg command on one input (a stream goes to ffmpeg's stdin), quiet except for errors and never
+ * reading keyboard commands. `loglevel: 'info'` makes ffmpeg describe its input, for fluent-ffmpeg's codecData.
+ */
+export function ffmpegCommand(input: MediaSource, options: { loglevel?: 'error' | 'info' } = {}): FfmpegCommand {
   // fluent-ffmpeg has no global options; ffmpeg takes them anywhere, so they go with the input.
-  return ffmpeg(input).inputOptions('-hide_banner', '-nostdin', '-loglevel', 'error');
+  return ffmpeg(typeof input === 'string' ? input : input()).inputOptions('-hide_banner', '-nostdin', '-loglevel', options.loglevel ?? 'error');
 }
 
 /** Runs a fluent-ffmpeg command; resolves on exit code 0, otherwise rejects, once the process is gone, with its stderr tail. */
@@ -127,21 +134,32 @@ export function runFfmpeg(operation: string, command: FfmpegCommand, options: Li
 }
 
 /** Resolves with ffprobe's stdout on exit code 0; otherwise rejects, once the process is gone, with its stderr tail. */
-export function runFfprobe(operation: string, args: string[], options: LimitedOptions): Promise<string> {
+export function runFfprobe(operation: string, args: string[], options: LimitedOptions & { stdin?: Readable }): Promise<string> {
   return new Promise((resolve, reject) => {
-    if (options.signal?.aborted) return reject(notStarted('ffprobe', operation));
+    if (options.signal?.aborted) {
+      options.stdin?.destroy();
+      return reject(notStarted('ffprobe', operation));
+    }
 
-    const child = spawn(ffprobePath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(ffprobePath, args, { stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     const watch = watchProcess('ffprobe', operation, options, () => child.kill('SIGKILL'));
+    if (options.stdin) {
+      const input = options.stdin;
+      // ffprobe stops reading once it knows the streams: the rest is not needed (EPIPE is expected).
+      child.stdin!.on('error', () => input.destroy());
+      input.on('error', () => child.kill('SIGKILL'));
+      child.on('close', () => input.destroy());
+      input.pipe(child.stdin!);
+    }
     let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => {
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (text: string) => {
       stderr += text;
       if (stderr.length > 2 * stderrKeptChars) stderr = stderr.slice(-stderrKeptChars);
     });
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       stdoutBytes += chunk.byteLength;
       if (stdoutBytes > stdoutMaxBytes) return watch.stop('stdout');
       stdout.push(chunk);

@@ -1,4 +1,4 @@
-import { MediaProcessingError, runFfprobe, type MediaToolOptions } from './ffmpeg.ts';
+import { MediaProcessingError, runFfprobe, type MediaSource, type MediaToolOptions } from './ffmpeg.ts';
 
 export interface MediaProbe {
   /** ffprobe's demuxer name, e.g. 'matroska,webm' or 'mov,mp4,m4a,3gp,3g2,mj2'. */
@@ -20,13 +20,14 @@ interface FfprobeOutput {
 
 const defaultProbeTimeoutMs = 30_000;
 
-export async function probeMedia(file: string, options: MediaToolOptions = {}): Promise<MediaProbe> {
+/** ffprobe's view of a file, or of a stream read from its start (which has no duration unless the start says it). */
+export async function probeMedia(source: MediaSource, options: MediaToolOptions = {}): Promise<MediaProbe> {
   const operation = 'probe media';
   const stdout = await runFfprobe(operation, [
     '-hide_banner', '-loglevel', 'error',
     '-print_format', 'json', '-show_format', '-show_streams',
-    file,
-  ], { timeoutMs: defaultProbeTimeoutMs, ...options });
+    typeof source === 'string' ? source : 'pipe:0',
+  ], { timeoutMs: defaultProbeTimeoutMs, ...options, stdin: typeof source === 'string' ? undefined : source() });
 
   let output: FfprobeOutput;
   try {

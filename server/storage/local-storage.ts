@@ -140,6 +140,10 @@ export class LocalMediaStorage implements MediaStorage {
     }
   }
 
+  filePathOf(key: string): string {
+    return this.pathFor(key);
+  }
+
   async close(): Promise<void> {}
 
   private pathFor(key: string): string {

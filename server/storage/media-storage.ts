@@ -41,6 +41,8 @@ export interface MediaStorage {
   uploadFile(key: string, filePath: string, contentType?: string): Promise<StoredObject>;
   /** Missing keys are not an error. */
   delete(keys: string[]): Promise<void>;
+  /** The object's file on this machine, for tools that read files themselves (ffmpeg); null when objects live elsewhere. */
+  filePathOf(key: string): string | null;
   close(): Promise<void>;
 }
 

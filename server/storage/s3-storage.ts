@@ -182,6 +182,10 @@ export class S3MediaStorage implements MediaStorage {
     }
   }
 
+  filePathOf(): null {
+    return null;
+  }
+
   async close(): Promise<void> {
     this.client.destroy();
   }

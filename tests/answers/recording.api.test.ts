@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from '../../server/media/media-probe.ts';
-import { mediaRecorderChunks, outputPath, removeMediaFixtures } from '../support/media-fixtures.ts';
+import { chromiumH264Matroska, mediaRecorderChunks, outputPath, removeMediaFixtures } from '../support/media-fixtures.ts';
 import { databaseKinds } from '../support/test-databases.ts';
 import { ApiClient, createPosition, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
 
@@ -243,6 +243,21 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     }
     expect((await ws.api.get(`/api/interviews/${interview.id}`)).body.status).toBe('in_progress');
     expect((await t.anonymous().get('/healthz')).status).toBe(200);
+  });
+
+  it('finalises a recording whose declared type was wrong, in the container ffprobe finds', async () => {
+    // Chromium's H.264 Matroska, declared as plain WebM: the WebM muxer refuses H.264, so the finaliser probes.
+    const h264 = await readFile(await chromiumH264Matroska(3));
+    const { interview, token, candidate, questions } = await invite();
+    const answerId = (await candidate.post(`/api/candidate/${token}/questions/${questions[0]!.id}/takes`, { mimeType: 'video/webm' })).body.answerId;
+    const half = Math.ceil(h264.byteLength / 2);
+    const pieces = [h264.subarray(0, half), h264.subarray(half)];
+    for (const [seq, piece] of pieces.entries()) expect((await put(candidate, token, answerId, seq, piece)).status).toBe(201);
+    await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: pieces.length });
+    await t.drainJobs();
+    const [item] = (await ws.api.get(`/api/interviews/${interview.id}/answers`)).body.items;
+    expect(item.answer).toMatchObject({ status: 'ready', mediaType: 'video/mp4', width: 640, height: 480 });
+    expect(Math.abs(item.answer.durationSeconds - 3)).toBeLessThan(0.5);
   });
 
   it('keeps uploading across a server restart', async () => {

@@ -1,6 +1,7 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { answerContainerFor, remuxAnswer } from '../../server/media/answer-remux.ts';
+import { Readable } from 'node:stream';
+import { answerContainerFor, answerContainerForMimeType, remuxAnswer } from '../../server/media/answer-remux.ts';
 import { extractThumbnail } from '../../server/media/answer-thumbnail.ts';
 import { ffmpegCommand, MediaProcessingError, runFfmpeg } from '../../server/media/ffmpeg.ts';
 import { probeMedia, type MediaProbe } from '../../server/media/media-probe.ts';
@@ -82,8 +83,8 @@ describe('remuxAnswer', () => {
     const answer = await remuxAnswer(await mediaRecorderWebm(8), await outputPath('answer'));
     expect(answer.file).toMatch(/answer\.webm$/);
     expect(answer.container).toEqual({ format: 'webm', extension: 'webm', contentType: 'video/webm' });
-    expect(Math.abs(answer.probe.durationSeconds! - 8)).toBeLessThan(0.5);
-    expect(answer.probe).toMatchObject({ videoCodec: 'vp8', audioCodec: 'opus', width: 640, height: 480 });
+    expect(Math.abs((await probeMedia(answer.file)).durationSeconds! - 8)).toBeLessThan(0.5);
+    expect((await probeMedia(answer.file))).toMatchObject({ videoCodec: 'vp8', audioCodec: 'opus', width: 640, height: 480 });
     expect(await hasCues(answer.file)).toBe(true);
     expect(await decodeErrors(answer.file)).toBe('');
   });
@@ -94,8 +95,32 @@ describe('remuxAnswer', () => {
     const joined = await outputPath('joined.webm');
     await writeFile(joined, Buffer.concat(chunks));
     const answer = await remuxAnswer(joined, await outputPath('answer'));
-    expect(Math.abs(answer.probe.durationSeconds! - 8)).toBeLessThan(0.5);
+    expect(Math.abs((await probeMedia(answer.file)).durationSeconds! - 8)).toBeLessThan(0.5);
     expect(await decodeErrors(answer.file)).toBe('');
+  });
+
+  it('remuxes chunks streamed in, in the container their declared type names, without a probe', async () => {
+    const chunks = await mediaRecorderChunks(8);
+    let reads = 0;
+    const streamed = () => {
+      reads++;
+      return Readable.from(chunks);
+    };
+    const container = answerContainerForMimeType('video/webm;codecs=vp8,opus');
+    const answer = await remuxAnswer(streamed, await outputPath('answer'), { container });
+    expect(reads).toBe(1);
+    expect(answer.container).toEqual({ format: 'webm', extension: 'webm', contentType: 'video/webm' });
+    const probe = await probeMedia(answer.file);
+    expect(Math.abs(probe.durationSeconds! - 8)).toBeLessThan(0.5);
+    expect(await hasCues(answer.file)).toBe(true);
+    expect(await decodeErrors(answer.file)).toBe('');
+  });
+
+  it('probes a streamed recording from its start when no container is given', async () => {
+    const chunks = await mediaRecorderChunks(8);
+    expect(await probeMedia(() => Readable.from(chunks))).toMatchObject({ videoCodec: 'vp8', audioCodec: 'opus', width: 640, durationSeconds: null });
+    const answer = await remuxAnswer(() => Readable.from(chunks), await outputPath('answer'));
+    expect(answer.container.extension).toBe('webm');
   });
 
   it('keeps what arrived of a recording whose last chunks never came', async () => {
@@ -103,23 +128,23 @@ describe('remuxAnswer', () => {
     const partial = await outputPath('partial.webm');
     await writeFile(partial, Buffer.concat(chunks.slice(0, 5)));
     const answer = await remuxAnswer(partial, await outputPath('answer'));
-    expect(answer.probe.durationSeconds).toBeGreaterThan(3.5);
-    expect(answer.probe.durationSeconds).toBeLessThan(5.5);
+    expect((await probeMedia(answer.file)).durationSeconds).toBeGreaterThan(3.5);
+    expect((await probeMedia(answer.file)).durationSeconds).toBeLessThan(5.5);
   });
 
   it("turns Chromium's H.264 Matroska into a playable MP4 without re-encoding", async () => {
     const answer = await remuxAnswer(await chromiumH264Matroska(6), await outputPath('answer'));
     expect(answer.container).toEqual({ format: 'mp4', extension: 'mp4', contentType: 'video/mp4' });
-    expect(answer.probe).toMatchObject({ formatName: 'mov,mp4,m4a,3gp,3g2,mj2', videoCodec: 'h264', audioCodec: 'opus', width: 640 });
-    expect(Math.abs(answer.probe.durationSeconds! - 6)).toBeLessThan(0.5);
+    expect((await probeMedia(answer.file))).toMatchObject({ formatName: 'mov,mp4,m4a,3gp,3g2,mj2', videoCodec: 'h264', audioCodec: 'opus', width: 640 });
+    expect(Math.abs((await probeMedia(answer.file)).durationSeconds! - 6)).toBeLessThan(0.5);
     expect(await decodeErrors(answer.file)).toBe('');
   });
 
   it.each(['aac', 'opus'] as const)('turns a fragmented H.264 + %s MP4 into a plain MP4', async (audio) => {
     const answer = await remuxAnswer(await recorderMp4(6, audio), await outputPath('answer'));
     expect(answer.container.extension).toBe('mp4');
-    expect(answer.probe).toMatchObject({ videoCodec: 'h264', audioCodec: audio });
-    expect(Math.abs(answer.probe.durationSeconds! - 6)).toBeLessThan(0.5);
+    expect((await probeMedia(answer.file))).toMatchObject({ videoCodec: 'h264', audioCodec: audio });
+    expect(Math.abs((await probeMedia(answer.file)).durationSeconds! - 6)).toBeLessThan(0.5);
     expect(await decodeErrors(answer.file)).toBe('');
   });
 
@@ -162,6 +187,27 @@ describe('runFfmpeg', () => {
   });
 });
 
+describe('answerContainerForMimeType', () => {
+  it.each([
+    ['video/webm;codecs=vp8,opus', 'webm', 'video/webm'],
+    ['video/webm;codecs="vp9,opus"', 'webm', 'video/webm'],
+    ['video/webm; codecs=av01.0.04M.08, opus', 'webm', 'video/webm'],
+    ['video/webm', 'webm', 'video/webm'],
+    ['audio/webm;codecs=opus', 'webm', 'audio/webm'],
+    ['video/mp4;codecs=avc1.42E01E,mp4a.40.2', 'mp4', 'video/mp4'],
+    ['video/mp4;codecs=avc1,opus', 'mp4', 'video/mp4'],
+    ['video/mp4', 'mp4', 'video/mp4'],
+    ['video/x-matroska;codecs=avc1,opus', 'mp4', 'video/mp4'],
+    ['video/webm;codecs=h264', 'mp4', 'video/mp4'],
+  ])('%s → %s', (mimeType, extension, contentType) => {
+    expect(answerContainerForMimeType(mimeType)).toMatchObject({ extension, contentType });
+  });
+
+  it.each(['video/x-matroska', 'video/webm;codecs=theora', 'video/quicktime', 'application/octet-stream'])('%s is left to a probe', (mimeType) => {
+    expect(answerContainerForMimeType(mimeType)).toBeUndefined();
+  });
+});
+
 describe('extractThumbnail', () => {
   async function expectJpeg(file: string, width: number, height: number) {
     const bytes = await readFile(file);
@@ -173,8 +219,12 @@ describe('extractThumbnail', () => {
   it('writes a JPEG of the requested width, keeping the aspect ratio', async () => {
     const answer = await remuxAnswer(await mediaRecorderWebm(8), await outputPath('answer'));
     const jpeg = await outputPath('thumb.jpg');
-    const result = await extractThumbnail(answer.file, jpeg, { atSeconds: 2, width: 320, durationSeconds: answer.probe.durationSeconds });
+    const probe = await probeMedia(answer.file);
+    const result = await extractThumbnail(answer.file, jpeg, { atSeconds: 2, width: 320, durationSeconds: probe.durationSeconds });
     expect(result.atSeconds).toBe(2);
+    // What ffmpeg said of its input: the file's own duration and frame size, as ffprobe reads them.
+    expect(Math.abs(result.source.durationSeconds! - probe.durationSeconds!)).toBeLessThan(0.02);
+    expect(result.source).toMatchObject({ width: 640, height: 480 });
     await expectJpeg(jpeg, 320, 240);
   });
 

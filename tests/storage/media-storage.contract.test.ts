@@ -116,6 +116,18 @@ describe.each(drivers)('MediaStorage contract: $name', (driver) => {
     expect(sha256(await readAll(read.stream))).toBe(sha256(body));
   });
 
+  it('names the file of an object only when the driver keeps it on this machine', async () => {
+    const body = randomBytes(2000);
+    await storage.put('answers/a1/chunks/000000', body);
+    const file = storage.filePathOf('answers/a1/chunks/000000');
+    if (storage.driver === 's3') {
+      expect(file).toBeNull();
+    } else {
+      expect(sha256(await readFile(file!))).toBe(sha256(body));
+      expect(() => storage.filePathOf('../outside')).toThrow(InvalidStorageKeyError);
+    }
+  });
+
   it('stores an empty object', async () => {
     await storage.put('empty.txt', Buffer.alloc(0));
     expect((await storage.stat('empty.txt'))?.size).toBe(0);
