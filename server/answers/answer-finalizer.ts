@@ -14,7 +14,7 @@ import { AnswerRepository } from './answer.repository.ts';
 import type { InterviewCompletion } from './interview-completion.ts';
 import { answerMediaKey, answerThumbnailKey } from './recording-limits.ts';
 
-const CHUNK_READS_AHEAD = 8;
+const CHUNK_READS_AHEAD = 16;
 /** Linux takes at most 128 KiB in one command-line argument. */
 const MAX_ARGUMENT_CHARS = 100_000;
 

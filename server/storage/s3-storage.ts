@@ -39,6 +39,8 @@ export interface S3StorageOptions {
   partSize?: number;
   /** Parts uploaded in parallel; memory use is at most partSize * queueSize per upload. */
   queueSize?: number;
+  /** Files up to this size are uploaded in one streamed PUT, larger ones in parts. Default 64 MiB. */
+  singlePutMaxBytes?: number;
 }
 
 const MiB = 1024 * 1024;
@@ -56,6 +58,7 @@ export class S3MediaStorage implements MediaStorage {
   private readonly prefix: string;
   private readonly partSize: number;
   private readonly queueSize: number;
+  private readonly singlePutMaxBytes: number;
 
   constructor(options: S3StorageOptions) {
     this.bucket = options.bucket;
@@ -63,6 +66,7 @@ export class S3MediaStorage implements MediaStorage {
     this.prefix = prefix === '' ? '' : `${prefix}/`;
     this.partSize = options.partSize ?? 8 * MiB;
     this.queueSize = options.queueSize ?? 4;
+    this.singlePutMaxBytes = options.singlePutMaxBytes ?? 64 * MiB;
     if (this.partSize < 5 * MiB) throw new Error('S3 partSize must be at least 5 MiB');
     this.client = new S3Client({
       region: options.region,
@@ -162,7 +166,10 @@ export class S3MediaStorage implements MediaStorage {
     const Key = this.objectKey(key);
     const body = createReadStream(filePath);
     try {
-      await this.upload({ Bucket: this.bucket, Key, Body: body, ContentType: contentType, ContentLength: size });
+      const params = { Bucket: this.bucket, Key, Body: body, ContentType: contentType, ContentLength: size };
+      // One streamed PUT up to a size where a failed upload is cheap to repeat; multipart above it.
+      if (size <= this.singlePutMaxBytes) await this.client.send(new PutObjectCommand(params));
+      else await this.upload(params);
     } finally {
       body.destroy();
     }

@@ -46,6 +46,7 @@ const drivers: { name: string; start(): Promise<StorageUnderTest> }[] = [
         forcePathStyle: true,
         prefix: 'tenant-a',
         partSize: 5 * MiB,
+        singlePutMaxBytes: 5 * MiB,
       });
       return {
         storage,
@@ -316,6 +317,7 @@ describe('S3 driver specifics', () => {
       forcePathStyle: true,
       prefix: '/tenant-a/',
       partSize: 5 * MiB,
+      singlePutMaxBytes: 5 * MiB,
     });
     workDir = await mkdtemp(path.join(tmpdir(), 's3-specifics-'));
   });
@@ -332,6 +334,17 @@ describe('S3 driver specifics', () => {
       .map((r) => ({ ...r, part: Number(new URL(r.url, s3.endpoint).searchParams.get('partNumber')) }))
       .sort((a, b) => a.part - b.part);
   }
+
+  it('uploads a file up to singlePutMaxBytes in one PUT, no multipart', async () => {
+    const file = path.join(workDir, 'answer.webm');
+    const body = randomBytes(5 * MiB);
+    await writeFile(file, body);
+    s3.requests.length = 0;
+    expect(await storage.uploadFile('files/answer.webm', file, 'video/webm')).toEqual({ size: 5 * MiB, contentType: 'video/webm' });
+    expect(s3.requests.filter((r) => r.method !== 'GET').map((r) => r.method)).toEqual(['PUT']);
+    expect(partRequests()).toEqual([]);
+    expect(sha256(await readAll((await storage.read('files/answer.webm')).stream))).toBe(sha256(body));
+  });
 
   it('uploads a large file in equal parts (all but the last) under the prefix', async () => {
     const file = path.join(workDir, 'large.mp4');
