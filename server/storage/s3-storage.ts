@@ -76,6 +76,7 @@ export class S3MediaStorage implements MediaStorage {
       // Without these the SDK frames streamed bodies with trailing checksums that some S3-compatible servers store verbatim.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      requestHandler: { httpAgent: { maxSockets: 256 }, httpsAgent: { maxSockets: 256 } },
     });
   }
 
