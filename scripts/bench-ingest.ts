@@ -6,6 +6,9 @@
 //    one-second chunks, one after the other, as fast as the server accepts them;
 //  - the direct throughput: the same bytes, keys and concurrency written straight to the same storage
 //    driver (createStorage) from this process, without the server; and their ratio;
+//  - for reference, the same uploads through a bare node:http server that only stores each body with the same
+//    driver (scripts/bench/bare-upload-server.ts): what HTTP alone allows on this machine, so the platform's own
+//    overhead is server/bare (the client shares the machine's cores with whichever server it talks to);
 //  - the server process's peak RSS (VmHWM, /proc sampled every 100 ms) at 10, N and 100 candidates, each
 //    level in a fresh server process;
 //  - p50/p95 from submit to `ready` for two-minute answers, one at a time, and beside each the bare ffmpeg
@@ -390,10 +393,10 @@ interface ServerProcess {
 }
 
 /** The server alone in a child node process (not a tsx wrapper), so /proc/<pid> is the server itself. */
-async function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+async function startServerProcess(env: NodeJS.ProcessEnv, script = 'scripts/bench/bench-server.ts'): Promise<ServerProcess> {
   // e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server (written when it stops).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = track(spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'scripts/bench/bench-server.ts')], {
+  const child = track(spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -460,6 +463,8 @@ interface Candidate {
   interviewId: string;
   token: string;
   answerId: string;
+  /** For the bare HTTP server: chunks go to `/${path}/chunks/${seq}` instead of the platform's API. */
+  path?: string;
 }
 
 class Platform {
@@ -520,7 +525,8 @@ async function uploadAll(client: Client, candidates: Candidate[], chunks: Buffer
     candidates.map(async (c) => {
       for (let seq = 0; seq < chunks.length; seq++) {
         const t0 = performance.now();
-        const reply = await client.request('PUT', `/api/candidate/${c.token}/answers/${c.answerId}/chunks/${seq}`, chunks[seq]);
+        const url = c.path ? `/${c.path}/chunks/${String(seq).padStart(6, '0')}` : `/api/candidate/${c.token}/answers/${c.answerId}/chunks/${seq}`;
+        const reply = await client.request('PUT', url, chunks[seq]);
         putMs.push(performance.now() - t0);
         if (reply.status !== 201) throw new Error(`chunk ${seq}: HTTP ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)}`);
       }
@@ -529,6 +535,12 @@ async function uploadAll(client: Client, candidates: Candidate[], chunks: Buffer
   const wallMs = performance.now() - started;
   const clientCpu = process.cpuUsage(clientBefore);
   return { wallMs, putMs, cpuMs: serverPid ? cpuMsOf(serverPid) - cpuBefore : NaN, clientCpuMs: (clientCpu.user + clientCpu.system) / 1000 };
+}
+
+/** The same bytes and concurrency through the bare HTTP server (scripts/bench/bare-upload-server.ts) into the same driver. */
+async function bareHttpAll(client: Client, count: number, chunks: Buffer[], serverPid: number): Promise<Run> {
+  const key = () => `interviews/bare${randomUUID().replaceAll('-', '')}/answers/${randomUUID().replaceAll('-', '')}`;
+  return uploadAll(client, Array.from({ length: count }, () => ({ interviewId: '', token: '', answerId: '', path: key() })), chunks, serverPid);
 }
 
 /** The same bytes, keys and concurrency straight into the storage driver, no server. */
@@ -569,6 +581,9 @@ interface LevelResult {
   serverMibS: number;
   directMibS: number;
   ratio: number;
+  /** Through a bare node:http server into the same driver (no platform): what HTTP alone allows on this machine. */
+  bareMibS: number;
+  bareCpuMsPerChunk: number;
   peakRssMb: number;
   idleRssMb: number;
   serverPutP50: number;
@@ -586,28 +601,36 @@ interface LevelResult {
 async function throughputLevel(platform: Platform, storageOptions: StorageOptions, count: number, rounds: number, chunks: Buffer[]): Promise<LevelResult> {
   const bytes = count * chunks.reduce((n, c) => n + c.byteLength, 0);
   const server = await startServerProcess(platform.env);
+  const bare = await startServerProcess(platform.env, 'scripts/bench/bare-upload-server.ts');
   const api = new Client(server.url, platform.apiKey);
   const client = new Client(server.url, undefined, count + 8);
+  const bareClient = new Client(bare.url, undefined, count + 8);
   try {
     // Warm-up (JIT, connections, directories), then every candidate's take is started before the clock runs.
     const warm = await platform.candidates(api, 4, `warm${count}`);
     await uploadAll(client, warm, chunks.slice(0, 3));
+    await bareHttpAll(bareClient, 4, chunks.slice(0, 3), bare.pid);
     const perRound = [];
     for (let r = 0; r < rounds; r++) perRound.push(await platform.candidates(api, count, `l${count}r${r}`));
     const idleRssMb = memoryOf(server.pid)?.rssMb ?? NaN;
     const sampler = new RssSampler(server.pid);
     const direct: Run[] = [];
     const viaServer: Run[] = [];
+    const viaBare: Run[] = [];
+    const mibS = (run: Run) => fmt(bytes / MiB / (run.wallMs / 1000));
     for (let r = 0; r < rounds; r++) {
-      // Alternating, so drift in the machine's load (or disk write-back) hits both sides alike.
+      // Alternating, so drift in the machine's load (or disk write-back) hits every side alike.
       direct.push(await directAll(storageOptions, count, chunks));
       viaServer.push(await uploadAll(client, perRound[r]!, chunks, server.pid));
-      log(`${count} candidates, round ${r + 1}/${rounds}: direct ${fmt(bytes / MiB / (direct.at(-1)!.wallMs / 1000))} MiB/s, server ${fmt(bytes / MiB / (viaServer.at(-1)!.wallMs / 1000))} MiB/s`);
+      viaBare.push(await bareHttpAll(bareClient, count, chunks, bare.pid));
+      log(`${count} candidates, round ${r + 1}/${rounds}: direct ${mibS(direct.at(-1)!)} MiB/s, server ${mibS(viaServer.at(-1)!)} MiB/s, bare HTTP ${mibS(viaBare.at(-1)!)} MiB/s`);
     }
     const { peakMb } = sampler.stop();
     const fastest = (runs: Run[]) => runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
     const bestServer = fastest(viaServer);
     const bestDirect = fastest(direct);
+    const bestBare = fastest(viaBare);
+    const bareMibS = bytes / MiB / (bestBare.wallMs / 1000);
     const serverMibS = bytes / MiB / (bestServer.wallMs / 1000);
     const directMibS = bytes / MiB / (bestDirect.wallMs / 1000);
     const chunkCount = count * chunks.length;
@@ -619,6 +642,8 @@ async function throughputLevel(platform: Platform, storageOptions: StorageOption
       serverMibS,
       directMibS,
       ratio: serverMibS / directMibS,
+      bareMibS,
+      bareCpuMsPerChunk: bestBare.cpuMs / chunkCount,
       peakRssMb: peakMb,
       idleRssMb,
       serverPutP50: median(serverPuts),
@@ -632,8 +657,10 @@ async function throughputLevel(platform: Platform, storageOptions: StorageOption
     };
   } finally {
     client.close();
+    bareClient.close();
     api.close();
     await server.stop();
+    await bare.stop();
   }
 }
 
@@ -825,7 +852,7 @@ async function main() {
     out.push('');
     out.push(`Ingest benchmark: storage=${options.storage}, database=sqlite, ${options.candidates} candidates, ${chunks.length} chunks of ~${fmt(chunks[0]!.byteLength / 1024, 0)} KiB per candidate (${fmt(whole.byteLength / MiB)} MiB, ${fmt((whole.byteLength * 8) / options.seconds / 1e6, 2)} Mbit/s VP8/Opus 640x480), ${os.cpus().length} CPUs, load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} at start`);
     out.push('');
-    out.push('candidates  rounds  server MiB/s  direct MiB/s  ratio  server PUT p50/p95 ms  direct put p50/p95 ms  server CPU  CPU ms/chunk server+client/direct  RSS before MB  peak RSS MB');
+    out.push('candidates  rounds  server MiB/s  direct MiB/s  ratio  bare HTTP MiB/s  server/bare  server PUT p50/p95 ms  direct put p50/p95 ms  server CPU  CPU ms/chunk server+client/bare/direct  RSS before MB  peak RSS MB');
     for (const l of levels) {
       out.push(
         [
@@ -834,10 +861,12 @@ async function main() {
           fmt(l.serverMibS).padStart(12),
           fmt(l.directMibS).padStart(12),
           fmt(l.ratio, 2).padStart(5),
+          fmt(l.bareMibS).padStart(15),
+          fmt(l.serverMibS / l.bareMibS, 2).padStart(11),
           `${fmt(l.serverPutP50, 0)}/${fmt(l.serverPutP95, 0)}`.padStart(21),
           `${fmt(l.directPutP50, 0)}/${fmt(l.directPutP95, 0)}`.padStart(21),
           `${fmt(l.serverCpuPercent, 0)}%`.padStart(10),
-          `${fmt(l.serverCpuMsPerChunk, 2)}+${fmt(l.clientCpuMsPerChunk, 2)}/${fmt(l.directCpuMsPerChunk, 2)}`.padStart(33),
+          `${fmt(l.serverCpuMsPerChunk, 2)}+${fmt(l.clientCpuMsPerChunk, 2)}/${fmt(l.bareCpuMsPerChunk, 2)}/${fmt(l.directCpuMsPerChunk, 2)}`.padStart(38),
           fmt(l.idleRssMb).padStart(13),
           fmt(l.peakRssMb).padStart(11),
         ].join('  '),
@@ -872,6 +901,8 @@ async function main() {
         `ratio=${num(atN.ratio, 2)}`,
         `direct_mib_s=${num(atN.directMibS, 1)}`,
         `server_mib_s=${num(atN.serverMibS, 1)}`,
+        `bare_http_mib_s=${num(atN.bareMibS, 1)}`,
+        `server_bare_ratio=${num(atN.serverMibS / atN.bareMibS, 2)}`,
         `peak_rss_mb=${num(atN.peakRssMb, 1)}`,
         `peak_rss_mb_10=${num(at10?.peakRssMb, 1)}`,
         `peak_rss_mb_100=${num(at100?.peakRssMb, 1)}`,
