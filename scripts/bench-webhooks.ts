@@ -28,6 +28,7 @@
 // (the figures say so); 1 only when the benchmark itself failed.
 // BENCH_PLATFORM_NODE_ARGS adds node flags to the platform process, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof';
 // BENCH_CPU_PROFILE_DIR=dir writes a V8 CPU profile of the platform process for each throughput phase only.
+// BENCH_EXPLAIN=1 (PostgreSQL) prints to stderr, about once a second, EXPLAIN (ANALYZE, BUFFERS) of the last claim.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';

@@ -22,6 +22,8 @@ import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { CompiledQuery } from 'kysely';
+import pg from 'pg';
 import { createPlatform } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createDatabase, isPostgres } from '../../server/db/database.ts';
@@ -107,6 +109,7 @@ let lastEmit = { fromSeq: 0, toSeq: 0 };
 
 async function setup(m: Extract<Message, { type: 'setup' }>) {
   await migrateToLatest(db);
+  if (process.env.BENCH_EXPLAIN && isPostgres(db)) explainClaims();
   platform = createPlatform({ config, db, logger, workerId: 'bench' });
   const { services } = platform;
   const created = await services.workspaces.createWithOwner({
@@ -141,6 +144,41 @@ async function setup(m: Extract<Message, { type: 'setup' }>) {
   platform.webhookDispatcher.start();
   send({ type: 'ready', workspaceId, webhookId: webhook.id, database: isPostgres(db) ? 'postgres' : 'sqlite', concurrency: config.webhooks.concurrency, pollMs: config.webhooks.pollMs });
 }
+
+/**
+ * BENCH_EXPLAIN=1 (PostgreSQL): about once a second while deliveries are pending, the last claim statement is run
+ * again under EXPLAIN (ANALYZE, BUFFERS) in a transaction that is rolled back, and the plan printed to stderr.
+ */
+function explainClaims() {
+  let last: { sql: string; parameters: readonly unknown[] } | undefined;
+  // At the driver: the claim may run inside a transaction of its own.
+  const query = pg.Client.prototype.query as (...args: any[]) => any;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: any[]) {
+    if (typeof args[0] === 'string' && /^\s*with due as/.test(args[0])) last = { sql: args[0], parameters: args[1] ?? [] };
+    return query.apply(this, args);
+  } as typeof pg.Client.prototype.query;
+  const timer = setInterval(async () => {
+    const claim = last;
+    last = undefined;
+    if (!claim) return;
+    const now = Date.now();
+    const parameters = claim.parameters.map((p, i) => (i === 0 ? now : i === 3 ? now + 60_000 : p));
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await trx.executeQuery(CompiledQuery.raw(`select set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)`));
+        const { rows } = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain (analyze, buffers) ${claim.sql}`, parameters));
+        const pending = await trx.executeQuery<{ n: string }>(CompiledQuery.raw(`select count(*) as n from webhook_deliveries where status = 'pending'`));
+        console.error(`--- claim plan, ${pending.rows[0]!.n} pending:\n${rows.map((r) => r['QUERY PLAN']).join('\n')}`);
+        throw new RollBack();
+      })
+      .catch((error) => {
+        if (!(error instanceof RollBack)) console.error('explain failed', error);
+      });
+  }, 1000);
+  timer.unref();
+}
+class RollBack extends Error {}
 
 const maxSeq = async () => Number((await db.selectFrom('webhook_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst())?.seq ?? 0);
 
