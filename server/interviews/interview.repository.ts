@@ -87,8 +87,15 @@ export class InterviewRepository {
       .executeTakeFirst();
   }
 
-  findByExternalId(positionId: string, externalId: string) {
-    return this.db.selectFrom('interviews').select(['id']).where('position_id', '=', positionId).where('external_id', '=', externalId).executeTakeFirst();
+  /** The invitation that holds this external id: not expired, not cancelled (the ATS may reuse the id after those). */
+  findLiveByExternalId(positionId: string, externalId: string) {
+    return this.db
+      .selectFrom('interviews')
+      .select(['id'])
+      .where('position_id', '=', positionId)
+      .where('external_id', '=', externalId)
+      .where('status', 'not in', ['expired', 'cancelled'])
+      .executeTakeFirst();
   }
 
   /** One page plus one row more, so the caller knows whether another page follows. */

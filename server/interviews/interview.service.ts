@@ -144,7 +144,7 @@ export class InterviewService {
         if (await repo.findLiveByEmail(positionId, emailKey(email))) {
           throw new AppError('already_invited', `${email} already has an open invitation to this position`, { fields: [{ path: 'email', message: 'already invited' }] });
         }
-        if (input.externalId && (await repo.findByExternalId(positionId, input.externalId))) {
+        if (input.externalId && (await repo.findLiveByExternalId(positionId, input.externalId))) {
           throw new AppError('external_id_taken', `External id ${input.externalId} is already used in this position`, {
             fields: [{ path: 'externalId', message: 'already used' }],
           });
@@ -254,7 +254,7 @@ export class InterviewService {
           if (other && other.id !== id) throw new AppError('already_invited', `${email} already has an open invitation to this position`);
         }
         if (input.externalId && input.externalId !== current.externalId) {
-          const other = await repo.findByExternalId(current.position.id, input.externalId);
+          const other = await repo.findLiveByExternalId(current.position.id, input.externalId);
           if (other && other.id !== id) throw new AppError('external_id_taken', `External id ${input.externalId} is already used in this position`);
         }
         const changed = await repo.transition(id, LIVE, {

@@ -314,6 +314,22 @@ describe.each(databaseKinds)('invitations API on %s', (kind) => {
       expect((await invite(ws.api, p.id, { name: 'Third', email: `mixed.case${n}@example.com` })).status).toBe(409);
     });
 
+    it('frees an external id when its invitation is cancelled or expires, for a new invitation', async () => {
+      const p = await createPosition(ws.api);
+      const first = await invite(ws.api, p.id, { name: 'Ext Cancelled', email: uniqueEmail(), externalId: 'app-7' });
+      expect((await ws.api.post(`/api/interviews/${first.body.id}/cancel`)).status).toBe(200);
+      const second = await invite(ws.api, p.id, { name: 'Ext Again', email: uniqueEmail(), externalId: 'app-7', expiresAt: t.clock.now() + 60_000 });
+      expect(second.status).toBe(201);
+      expect(second.body.externalId).toBe('app-7');
+      // While the new one is live the id is taken again.
+      expect((await invite(ws.api, p.id, { name: 'Ext Third', email: uniqueEmail(), externalId: 'app-7' })).body.error.code).toBe('external_id_taken');
+      t.clock.advance(61_000);
+      expect((await ws.api.get(`/api/interviews/${second.body.id}`)).body.status).toBe('expired');
+      const third = await invite(ws.api, p.id, { name: 'Ext Third', email: uniqueEmail(), externalId: 'app-7' });
+      expect(third.status).toBe(201);
+      expect((await interviewsOf(p.id)).map((i) => i.status).sort()).toEqual(['cancelled', 'expired', 'pending']);
+    });
+
     it('allows an external id once per position', async () => {
       const p = await createPosition(ws.api);
       const p2 = await createPosition(ws.api, 'Another role');
