@@ -120,7 +120,11 @@ export function createPlatform(options: PlatformOptions) {
 
   const app = createRouter();
   app.onError((error, c) => {
-    if (error instanceof AppError) return c.json(error.toBody(), error.status);
+    if (error instanceof AppError) {
+      const retryAfter = error.details?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
+      return c.json(error.toBody(), error.status);
+    }
     if (error instanceof HTTPException) {
       const code = error.status === 415 ? 'unsupported_media_type' : error.status === 413 ? 'payload_too_large' : error.status === 400 ? 'invalid_json' : 'internal';
       const appError = new AppError(code, error.message || 'Bad request');

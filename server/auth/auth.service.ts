@@ -5,6 +5,7 @@ import { AppError, forbidden } from '../shared/errors.ts';
 import { emailKey } from '../shared/email-address.ts';
 import { newSecretToken, sha256 } from '../shared/ids.ts';
 import { WorkspaceRepository } from '../workspaces/workspace.repository.ts';
+import { LoginThrottle } from './login-throttle.ts';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords.ts';
 import { SessionRepository } from './session.repository.ts';
 
@@ -29,9 +30,17 @@ export class AuthService {
 
   async login(email: string, password: string): Promise<{ sessionToken: string; view: SessionView }> {
     const repo = new WorkspaceRepository(this.ctx.db);
-    const user = await repo.findUserByEmail(emailKey(email));
+    const key = emailKey(email);
+    const throttle = new LoginThrottle(this.ctx.db, this.ctx.clock);
+    await throttle.assertAllowed(key);
+    const user = await repo.findUserByEmail(key);
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
-    if (!user || !ok) throw new AppError('invalid_credentials', 'Email or password is wrong');
+    if (!user || !ok) {
+      // Counted for unknown emails too, so the answer does not tell which accounts exist.
+      await throttle.recordFailure(key);
+      throw new AppError('invalid_credentials', 'Email or password is wrong');
+    }
+    await throttle.reset(key);
     const memberships = await repo.listMembershipsOfUser(user.id);
     const sessionToken = newSecretToken();
     const now = this.ctx.clock.now();

@@ -279,6 +279,12 @@ export interface CommentsTable {
   created_at: number;
 }
 
+export interface LoginThrottleTable {
+  email_key: string;
+  failures: number;
+  window_started_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -302,4 +308,5 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   reviews: ReviewsTable;
   comments: CommentsTable;
+  login_throttle: LoginThrottleTable;
 }

@@ -90,6 +90,25 @@ describe.each(databaseKinds)('sessions and first-run setup on %s', (kind) => {
       expect(wrong.body.error.message).toBe(unknown.body.error.message);
     });
 
+    it('refuses logins for an account after 10 wrong passwords in 15 minutes, even the right one, then lets it in again', async () => {
+      const ws = await t.createWorkspace();
+      const other = await t.createWorkspace();
+      for (let i = 0; i < 10; i++) expect((await t.anonymous().login(ws.owner.email, `wrong password ${i}`)).status).toBe(401);
+      const locked = await t.anonymous().login(ws.owner.email.toUpperCase(), ws.owner.password);
+      expect(locked.status).toBe(429);
+      expect(locked.body.error.code).toBe('rate_limited');
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800);
+      expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(900);
+      expect(locked.headers.get('set-cookie')).toBeNull();
+      // Another account is not affected.
+      expect((await t.anonymous().login(other.owner.email, other.owner.password)).status).toBe(200);
+      t.clock.advance(15 * 60_000);
+      expect((await t.anonymous().login(ws.owner.email, ws.owner.password)).status).toBe(200);
+      // A successful login clears the count: nine more mistakes do not lock the account.
+      for (let i = 0; i < 9; i++) expect((await t.anonymous().login(ws.owner.email, `wrong again ${i}`)).status).toBe(401);
+      expect((await t.anonymous().login(ws.owner.email, ws.owner.password)).status).toBe(200);
+    });
+
     it('stores the password as a salted scrypt hash', async () => {
       const ws = await t.createWorkspace();
       const other = await t.createWorkspace();
