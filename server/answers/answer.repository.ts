@@ -81,7 +81,6 @@ export class AnswerRepository {
       .then((r) => Number(r.numUpdatedRows));
   }
 
-
   /** The interview, take and chunk a chunk upload addresses, or undefined for an unknown link. */
   findChunkTarget(token: string, answerId: string, seq: number): Promise<ChunkTarget | undefined> {
     return chunkTargetQuery(this.db, token, answerId, seq).then((r) => r.rows[0]);
@@ -101,11 +100,9 @@ export class AnswerRepository {
     return 'duplicate';
   }
 
-
   chunksOf(answerId: string) {
     return this.db.selectFrom('answer_chunks').select(['seq', 'size', 'storage_key']).where('answer_id', '=', answerId).orderBy('seq').execute();
   }
-
 
   /** All chunks of an answer, or those from `fromSeq` on. */
   deleteChunks(answerId: string, fromSeq = 0) {

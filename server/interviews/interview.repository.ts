@@ -43,6 +43,9 @@ const like = (value: Expression<string>, pattern: string) => sql<SqlBool>`${valu
 
 export type InterviewRow = InterviewsTable & { position_name: string };
 
+/** An expired or cancelled invitation no longer holds its candidate's email or the ATS's external id in its position. */
+const ENDED: InterviewStatus[] = ['expired', 'cancelled'];
+
 export class InterviewRepository {
   constructor(private readonly db: DbExecutor) {}
 
@@ -83,7 +86,7 @@ export class InterviewRepository {
       .select(['id', 'status'])
       .where('position_id', '=', positionId)
       .where('candidate_email_key', '=', emailKey)
-      .where('status', 'not in', ['expired', 'cancelled'])
+      .where('status', 'not in', ENDED)
       .executeTakeFirst();
   }
 
@@ -94,7 +97,7 @@ export class InterviewRepository {
       .select(['id'])
       .where('position_id', '=', positionId)
       .where('external_id', '=', externalId)
-      .where('status', 'not in', ['expired', 'cancelled'])
+      .where('status', 'not in', ENDED)
       .executeTakeFirst();
   }
 

@@ -2,7 +2,7 @@ import { CompiledQuery } from 'kysely';
 import { isPostgres, type DbExecutor } from '../db/database.ts';
 import { afterCursor } from '../shared/cursor.ts';
 import { newId } from '../shared/ids.ts';
-import type { DeliveryStatus, WebhookAttemptsTable, WebhookDeliveriesTable, WebhooksTable } from '../db/schema.ts';
+import type { DeliveryStatus, WebhookDeliveriesTable, WebhooksTable } from '../db/schema.ts';
 
 /** A claimed delivery with what sending it needs. */
 export interface ClaimedDelivery {
@@ -197,10 +197,6 @@ export class WebhookRepository {
       .where('id', 'in', ids)
       .where('locked_by', '=', lockedBy)
       .execute();
-  }
-
-  recordAttempt(attempt: WebhookAttemptsTable) {
-    return this.db.insertInto('webhook_attempts').values(attempt).execute();
   }
 
   finishDelivery(id: string, lockedBy: string, changes: Partial<WebhookDeliveriesTable>) {
