@@ -30,7 +30,25 @@ export function createDatabase(target: DatabaseTarget): Db {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   if (target.path !== ':memory:') startWalCheckpoints(sqlite, path.resolve(target.path));
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  sqliteHandles.set(db.getExecutor().adapter, sqlite);
+  return db;
+}
+
+/** Each SQLite Kysely's connection, by its adapter: a transaction of that Kysely has the same adapter object. */
+const sqliteHandles = new WeakMap<object, SQLite.Database>();
+
+/**
+ * Runs `work` synchronously on the SQLite connection behind `db` (a Kysely or one of its transactions), once Kysely
+ * hands that connection over: no other query or transaction of the process runs in between, and inside a
+ * transaction the statements are part of it. For hot batches (a webhook delivery's outcome is two statements)
+ * where a Kysely call per row costs more than SQLite running the row; statements prepared from the same text are
+ * reused (see cachePreparedStatements).
+ */
+export function withSqlite<T>(db: DbExecutor, work: (sqlite: SQLite.Database) => T): Promise<T> {
+  const sqlite = sqliteHandles.get(db.getExecutor().adapter);
+  if (!sqlite) return Promise.reject(new Error('withSqlite: not a SQLite database'));
+  return db.getExecutor().provideConnection(async () => work(sqlite));
 }
 
 /** How often the checkpoint thread copies the WAL into the database file. */
