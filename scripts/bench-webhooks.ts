@@ -27,7 +27,7 @@
 // phases 3 and 5, and as its last line a machine-readable `webhooks …` summary. Exits 0 when a goal is missed
 // (the figures say so); 1 only when the benchmark itself failed.
 // BENCH_PLATFORM_NODE_ARGS adds node flags to the platform process, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof';
-// BENCH_CPU_PROFILE_DIR=dir writes a V8 CPU profile of the platform process for each throughput phase only.
+// BENCH_CPU_PROFILE_DIR=dir writes a V8 CPU profile of the platform process for each throughput and bare phase.
 // BENCH_EXPLAIN=1 (PostgreSQL) prints to stderr, about once a second, EXPLAIN (ANALYZE, BUFFERS) of the last claim.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -355,8 +355,11 @@ interface BareRun {
 
 async function barePhase(platform: PlatformProcess, receiver: Receiver, concurrency: number): Promise<BareRun> {
   receiver.reset();
+  const cpuProfile = !!process.env.BENCH_CPU_PROFILE_DIR;
+  if (cpuProfile) await platform.request({ type: 'cpuProfile', on: true }, 'cpuProfiled');
   const done = await platform.request<{ t0: number; t1: number; count: number; failures: number; cpuMs: number }>({ type: 'bare', concurrency }, 'bareDone');
   await receiver.waitFor(done.count);
+  if (cpuProfile) await platform.request({ type: 'cpuProfile', on: false, name: `bare-${done.count}-${Date.now()}` }, 'cpuProfiled');
   let duplicated = 0;
   for (const n of receiver.counts.values()) if (n > 1) duplicated++;
   const spanMs = Math.max(receiver.lastAt, done.t1) - done.t0;

@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 import { isPostgres } from '../db/database.ts';
 import type { JobsTable } from '../db/schema.ts';
 import type { Clock } from '../shared/clock.ts';
-import { newId } from '../shared/ids.ts';
+import { newRandomHex } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { JobQueue } from './job-queue.ts';
 
@@ -70,7 +70,7 @@ export class JobWorker {
     this.pollMs = options.pollMs ?? 500;
     this.concurrency = options.concurrency ?? 2;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
-    this.id = options.workerId ?? `${hostname()}:${process.pid}:${newId().slice(0, 6)}`;
+    this.id = options.workerId ?? `${hostname()}:${process.pid}:${newRandomHex(3)}`;
   }
 
   async start(): Promise<void> {

@@ -1,6 +1,6 @@
 import { isPostgres, type Db } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
-import { newId } from '../shared/ids.ts';
+import { newId, newRandomHex } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { nextAttemptDelay, parseRetryAfter } from './delivery-schedule.ts';
 import type { WebhookSender } from './webhook-sender.ts';
@@ -61,7 +61,7 @@ export class WebhookDispatcher {
     private readonly sender: WebhookSender,
     private readonly options: DispatcherOptions,
   ) {
-    this.leaseOwner = `${options.workerId}:${newId().slice(0, 8)}`;
+    this.leaseOwner = `${options.workerId}:${newRandomHex(4)}`;
     this.maxHeld = HELD_PER_SLOT * options.concurrency;
     // A claim's walk steps over the leases already held (they stay pending) before it finds new ones: on SQLite, whose
     // claim is no round trip, claiming half the hold at a time does that half as often (bench:webhooks).
