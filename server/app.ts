@@ -22,7 +22,7 @@ import { ReviewService } from './reviews/review.service.ts';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 import { WebhookEvents } from './webhooks/webhook-events.ts';
 import { webhookRoutes } from './webhooks/webhook.routes.ts';
-import { WebhookSender } from './webhooks/webhook-sender.ts';
+import { WebhookSendingThread } from './webhooks/webhook-sending-thread.ts';
 import { WebhookService } from './webhooks/webhook.service.ts';
 import type { AppContext } from './app-context.ts';
 import { authRoutes } from './auth/auth.routes.ts';
@@ -78,7 +78,7 @@ export function createPlatform(options: PlatformOptions) {
   const playback = new AnswerPlayback(ctx, signer);
   const hireflix = new HireflixInterviews(config.publicBaseUrl, playback);
   const webhookEvents = new WebhookEvents(ctx, hireflix);
-  const webhookSender = new WebhookSender(config.webhooks.allowPrivateUrls, config.webhooks.concurrency);
+  const webhookSender = new WebhookSendingThread(config.webhooks.allowPrivateUrls, config.webhooks.concurrency, logger);
   const webhookDispatcher = new WebhookDispatcher(db, clock, logger, webhookSender, {
     concurrency: config.webhooks.concurrency,
     pollMs: config.webhooks.pollMs,

@@ -34,6 +34,7 @@ import { PositionInput } from '../../server/positions/position.schemas.ts';
 import { createLogger } from '../../server/shared/logger.ts';
 import { WebhookDispatcher } from '../../server/webhooks/webhook-dispatcher.ts';
 import { WebhookSender } from '../../server/webhooks/webhook-sender.ts';
+import { WebhookSendingThread } from '../../server/webhooks/webhook-sending-thread.ts';
 import { hireflixSignature, standardSignature } from '../../server/webhooks/webhook-signature.ts';
 import { WebhookRepository } from '../../server/webhooks/webhook.repository.ts';
 
@@ -91,7 +92,7 @@ function profile(proto: any, method: string, name: string, rows?: (result: any, 
 
 // Dispatcher steps (private in TypeScript, plain methods at run time). Whatever is renamed is simply not timed.
 profile(WebhookRepository.prototype, 'claim', 'claim (claim + load queries)', (r) => (Array.isArray(r) ? r.length : 0));
-profile(WebhookSender.prototype, 'send', 'send (HTTP POST + answer)');
+profile(WebhookSendingThread.prototype, 'send', 'send (HTTP POST + answer, on the sending thread)');
 profile(WebhookDispatcher.prototype, 'attempt', 'attempt: sign + send + queue outcome');
 profile(WebhookDispatcher.prototype, 'recordOutcomes', 'record (batched; + disable on 410)', (_r, args) => (Array.isArray(args[0]) ? args[0].length : 0));
 profile(WebhookRepository.prototype, 'recordOutcomes', 'record: attempts + deliveries queries', (_r, args) => (Array.isArray(args[0]) ? args[0].length : 0));

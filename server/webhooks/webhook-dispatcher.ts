@@ -58,7 +58,7 @@ export class WebhookDispatcher {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly sender: WebhookSender,
+    private readonly sender: Pick<WebhookSender, 'send'>,
     private readonly options: DispatcherOptions,
   ) {
     this.leaseOwner = `${options.workerId}:${newRandomHex(4)}`;
