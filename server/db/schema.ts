@@ -242,6 +242,8 @@ export interface WebhookDeliveriesTable {
   status: DeliveryStatus;
   attempts: number;
   next_attempt_at: number;
+  /** 1 while an earlier delivery of the same webhook and interview is open: the claim does not look at it. */
+  blocked: number;
   locked_by: string | null;
   locked_until: number | null;
   last_status_code: number | null;

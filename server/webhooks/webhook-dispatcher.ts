@@ -26,6 +26,13 @@ const RECORD_BATCH = 256;
  */
 const HELD_PER_SLOT = 4;
 
+/**
+ * How often the loop unblocks groups stranded behind nothing: on PostgreSQL a delivery queued while its predecessor's
+ * outcome was being written can miss being unblocked by it (the two transactions overlap). Such an event goes out
+ * this much later, never not at all.
+ */
+const STRANDED_SWEEP_MS = 5_000;
+
 /** Claims due deliveries in batches and sends them, keeping up to `concurrency` requests in flight. */
 export class WebhookDispatcher {
   private running = false;
@@ -99,6 +106,7 @@ export class WebhookDispatcher {
   /** Sends everything due now and waits for the answers; for tests and scripts. */
   async drain(): Promise<number> {
     let sent = 0;
+    await new WebhookRepository(this.db).unblockStranded();
     for (;;) {
       const batch = await this.claim(this.options.concurrency);
       if (batch.length === 0 && this.inFlight === 0) return sent;
@@ -117,8 +125,18 @@ export class WebhookDispatcher {
    */
   private async run(): Promise<void> {
     const { maxHeld, claimBelow } = this;
+    let sweptAt = 0;
     while (this.running) {
       this.woken = false;
+      if (this.clock.now() - sweptAt >= STRANDED_SWEEP_MS) {
+        sweptAt = this.clock.now();
+        try {
+          const unblocked = await new WebhookRepository(this.db).unblockStranded();
+          if (unblocked > 0) this.logger.info('webhook deliveries unblocked after their predecessor', { count: unblocked });
+        } catch (error) {
+          this.logger.error('webhook stranded-delivery sweep failed', { error: String(error) });
+        }
+      }
       let claimed = 0;
       let asked = 0;
       const held = this.inFlight + this.ready.length;

@@ -1,4 +1,4 @@
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { isPostgres, withSqlite, type DbExecutor } from '../db/database.ts';
 import { afterCursor } from '../shared/cursor.ts';
 import { newId } from '../shared/ids.ts';
@@ -38,10 +38,15 @@ export type RecordedOutcome = [
   deliveredAt: number | null,
 ];
 
+// The oldest open delivery of the group (webhook and interview) of the row `group` names, as a scalar subquery: a
+// finished delivery's successor, or a stranded group's head, to unblock.
+const nextOfGroup = (group: string) => `(select e.id from webhook_deliveries e where e.webhook_id = ${group}.webhook_id
+    and e.interview_id = ${group}.interview_id and e.status = 'pending' order by e.event_seq limit 1)`;
+
 // Statuses are literals, not parameters: only then may the planners use the partial indexes (status = 'pending').
 // "The oldest open delivery of its webhook and interview" as a subquery with a limit, not NOT EXISTS: it can only be
 // one lookup in the open index per row walked, where an anti-join left PostgreSQL free to join the whole backlog.
-const DUE = `d.status = 'pending' and d.next_attempt_at <= $now and (d.locked_until is null or d.locked_until < $now)
+const DUE = `d.status = 'pending' and d.blocked = 0 and d.next_attempt_at <= $now and (d.locked_until is null or d.locked_until < $now)
   and d.event_seq = (select e.event_seq from webhook_deliveries e where e.webhook_id = d.webhook_id and e.interview_id = d.interview_id
     and e.status = 'pending' order by e.event_seq limit 1)`;
 
@@ -81,7 +86,8 @@ attempts as (
   select attempt_id, delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt from v)
 update webhook_deliveries d set status = v.status, attempts = v.attempt, next_attempt_at = v.next_attempt_at, last_status_code = v.status_code,
   last_error = v.last_error, delivered_at = v.delivered_at, locked_by = null, locked_until = null
-from v where d.id = any(array(select delivery_id from v)) and d.id = v.delivery_id and d.locked_by = $2`;
+from v where d.id = any(array(select delivery_id from v)) and d.id = v.delivery_id and d.locked_by = $2
+returning case when d.status <> 'pending' then d.id end as id`;
 
 // On SQLite an outcome is two statements of one row each: prepared once, they cost less than reading the rows out of
 // one JSON parameter (12 extractions a row), and the JSON itself.
@@ -91,6 +97,32 @@ values (?, ?, ?, ?, ?, ?, ?, ?)`;
 const SQLITE_FINISH_DELIVERY = `update webhook_deliveries set status = ?, attempts = ?, next_attempt_at = ?, last_status_code = ?, last_error = ?,
   delivered_at = ?, locked_by = null, locked_until = null
 where id = ? and locked_by = ?`;
+
+/**
+ * After deliveries are done (their ids), the next of each one's webhook and interview may be claimed. A statement of its
+ * own, after the outcomes': on PostgreSQL it then sees a delivery queued by a transaction that held the finished one
+ * (see PG_BEHIND), which the outcomes' statement waited for.
+ */
+const SQLITE_UNBLOCK_NEXT = `update webhook_deliveries set blocked = 0 where blocked = 1 and id = (select ${nextOfGroup('f')} from webhook_deliveries f where f.id = ?)`;
+const PG_UNBLOCK_NEXT = `update webhook_deliveries set blocked = 0 where blocked = 1
+  and id = any(array(select ${nextOfGroup('f')} from webhook_deliveries f where f.id = any($1::text[])))`;
+
+/**
+ * The webhooks (of $1) with an open delivery for interview $2, which a new delivery must wait behind. The newest such
+ * delivery is share-locked until the new one commits, so the outcome that finishes it waits and then unblocks the new
+ * one; one being finished right now is skipped (never waited for: no lock cycle with the outcomes' batch), and the
+ * new delivery is queued unblocked, the claim's order test holding it back until its predecessor is done.
+ */
+const PG_BEHIND = `select w.id as webhook_id from unnest($1::text[]) as w(id)
+cross join lateral (select e.id from webhook_deliveries e where e.webhook_id = w.id and e.interview_id = $2 and e.status = 'pending'
+  order by e.event_seq desc limit 1 for share of e skip locked) p`;
+
+/**
+ * Groups whose oldest open delivery is still blocked: its predecessor finished while the delivery's own transaction was
+ * being committed (on PostgreSQL, whose transactions overlap), so nothing unblocked it. Rare; the dispatcher sweeps.
+ */
+const UNBLOCK_STRANDED = `update webhook_deliveries set blocked = 0 where blocked = 1 and status = 'pending' and id in (
+  select ${nextOfGroup('g')} from (select distinct b.webhook_id, b.interview_id from webhook_deliveries b where b.status = 'pending' and b.blocked = 1) g)`;
 
 export class WebhookRepository {
   constructor(private readonly db: DbExecutor) {}
@@ -146,6 +178,18 @@ export class WebhookRepository {
   /** New deliveries of one event, due now; `orderingKey` groups what must arrive in order (an interview). Returns their ids. */
   async queueDeliveries(webhookIds: string[], eventSeq: number, orderingKey: string, now: number): Promise<string[]> {
     if (webhookIds.length === 0) return [];
+    // Behind an open delivery of the same webhook and interview, a new one waits blocked until that one is done.
+    const behind = isPostgres(this.db)
+      ? (await this.db.executeQuery<{ webhook_id: string }>(CompiledQuery.raw(PG_BEHIND, [webhookIds, orderingKey]))).rows
+      : await this.db
+          .selectFrom('webhook_deliveries')
+          .select('webhook_id')
+          .distinct()
+          .where('webhook_id', 'in', webhookIds)
+          .where('interview_id', '=', orderingKey)
+          .where(sql<boolean>`status = 'pending'`)
+          .execute();
+    const blocked = new Set(behind.map((r) => r.webhook_id));
     const rows: WebhookDeliveriesTable[] = webhookIds.map((webhookId) => ({
       id: newId(),
       webhook_id: webhookId,
@@ -154,6 +198,7 @@ export class WebhookRepository {
       status: 'pending',
       attempts: 0,
       next_attempt_at: now,
+      blocked: blocked.has(webhookId) ? 1 : 0,
       locked_by: null,
       locked_until: null,
       last_status_code: null,
@@ -202,13 +247,22 @@ export class WebhookRepository {
       .execute();
   }
 
-  finishDelivery(id: string, lockedBy: string, changes: Partial<WebhookDeliveriesTable>) {
-    return this.db
+  /** Ends a claimed delivery without an attempt (its webhook is inactive); the next of its interview is unblocked. */
+  async finishDelivery(id: string, lockedBy: string, changes: Partial<WebhookDeliveriesTable> & { status: Exclude<DeliveryStatus, 'pending'> }) {
+    const finished = await this.db
       .updateTable('webhook_deliveries')
       .set({ ...changes, locked_by: null, locked_until: null })
       .where('id', '=', id)
       .where('locked_by', '=', lockedBy)
-      .execute();
+      .executeTakeFirst();
+    if (Number(finished.numUpdatedRows) === 0) return;
+    await this.db.executeQuery(isPostgres(this.db) ? CompiledQuery.raw(PG_UNBLOCK_NEXT, [[id]]) : CompiledQuery.raw(SQLITE_UNBLOCK_NEXT, [id]));
+  }
+
+  /** Unblocks the oldest open delivery of every group where it is blocked with nothing before it (see UNBLOCK_STRANDED). */
+  async unblockStranded(): Promise<number> {
+    const result = await this.db.executeQuery(CompiledQuery.raw(UNBLOCK_STRANDED));
+    return Number(result.numAffectedRows ?? 0);
   }
 
   /**
@@ -220,16 +274,20 @@ export class WebhookRepository {
   async recordOutcomes(outcomes: RecordedOutcome[], lockedBy: string): Promise<void> {
     if (outcomes.length === 0) return;
     if (isPostgres(this.db)) {
-      await this.db.executeQuery(CompiledQuery.raw(PG_RECORD, [JSON.stringify(outcomes), lockedBy]));
+      const { rows } = await this.db.executeQuery<{ id: string | null }>(CompiledQuery.raw(PG_RECORD, [JSON.stringify(outcomes), lockedBy]));
+      const done = rows.flatMap((r) => (r.id ? [r.id] : []));
+      if (done.length > 0) await this.db.executeQuery(CompiledQuery.raw(PG_UNBLOCK_NEXT, [done]));
       return;
     }
     await withSqlite(this.db, (sqlite) => {
       const insertAttempt = sqlite.prepare(SQLITE_INSERT_ATTEMPT);
       const finishDelivery = sqlite.prepare(SQLITE_FINISH_DELIVERY);
+      const unblockNext = sqlite.prepare(SQLITE_UNBLOCK_NEXT);
       const write = () => {
         for (const [attemptId, deliveryId, attempt, startedAt, durationMs, statusCode, error, excerpt, status, nextAt, lastError, deliveredAt] of outcomes) {
           insertAttempt.run(attemptId, deliveryId, attempt, startedAt, durationMs, statusCode, error, excerpt);
-          finishDelivery.run(status, attempt, nextAt, statusCode, lastError, deliveredAt, deliveryId, lockedBy);
+          const { changes } = finishDelivery.run(status, attempt, nextAt, statusCode, lastError, deliveredAt, deliveryId, lockedBy);
+          if (changes > 0 && status !== 'pending') unblockNext.run(deliveryId);
         }
       };
       if (sqlite.inTransaction) write();

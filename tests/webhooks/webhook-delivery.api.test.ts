@@ -137,6 +137,31 @@ describe.each(databaseKinds)('webhook delivery on %s', (kind) => {
       expect(e.receiver.received).toHaveLength(5);
     });
 
+    it('keeps an interview’s later event blocked, out of the claim’s walk, until the earlier one is delivered', async () => {
+      const e = await endpoint();
+      e.receiver.reply = (_, i) => (i === 0 ? { status: 500 } : { status: 200 });
+      const id = await invite(e);
+      await e.ws.api.post(`/api/interviews/${id}/cancel`);
+      const states = () =>
+        t.database.db.selectFrom('webhook_deliveries').select(['status', 'blocked']).where('interview_id', '=', id).orderBy('event_seq').execute();
+      expect(await states()).toEqual([{ status: 'pending', blocked: 0 }, { status: 'pending', blocked: 1 }]);
+      await t.drainWebhooks();
+      expect(await states()).toEqual([{ status: 'pending', blocked: 0 }, { status: 'pending', blocked: 1 }]);
+      t.clock.advance(5600);
+      await t.drainWebhooks();
+      expect(await states()).toEqual([{ status: 'succeeded', blocked: 0 }, { status: 'succeeded', blocked: 0 }]);
+      expect(e.receiver.received.map((r) => `${r.json.event} ${r.answeredStatus}`)).toEqual(['interview.create 500', 'interview.create 200', 'interview.status-change 200']);
+    });
+
+    it('delivers an event left blocked with nothing before it (its predecessor finished while it was being queued)', async () => {
+      const e = await endpoint();
+      const id = await invite(e);
+      // The state a race between two transactions can leave: the only open delivery of the interview is blocked.
+      await t.database.db.updateTable('webhook_deliveries').set({ blocked: 1 }).where('interview_id', '=', id).execute();
+      await t.drainWebhooks();
+      expect(e.receiver.received.map((r) => r.json.event)).toEqual(['interview.create']);
+    });
+
     it('honours Retry-After: a 503 with Retry-After: 120 is not tried again before 120 s', async () => {
       const e = await endpoint();
       e.receiver.reply = (_, i) => (i === 0 ? { status: 503, headers: { 'retry-after': '120' }, body: 'slow down' } : { status: 200 });
