@@ -118,8 +118,8 @@ cross join lateral (select e.id from webhook_deliveries e where e.webhook_id = w
   order by e.event_seq desc limit 1 for share of e skip locked) p`;
 
 /**
- * Groups whose oldest open delivery is still blocked: its predecessor finished while the delivery's own transaction was
- * being committed (on PostgreSQL, whose transactions overlap), so nothing unblocked it. Rare; the dispatcher sweeps.
+ * Groups whose oldest open delivery is still blocked: the process that wrote its predecessor's outcome stopped before
+ * the unblock statement, or a race this design did not foresee. Rare; the dispatcher sweeps every few seconds.
  */
 const UNBLOCK_STRANDED = `update webhook_deliveries set blocked = 0 where blocked = 1 and status = 'pending' and id in (
   select ${nextOfGroup('g')} from (select distinct b.webhook_id, b.interview_id from webhook_deliveries b where b.status = 'pending' and b.blocked = 1) g)`;
