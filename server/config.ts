@@ -25,6 +25,8 @@ const schema = z
     S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     S3_FORCE_PATH_STYLE: boolean.default(false),
     S3_PREFIX: z.string().default(''),
+    S3_CHUNK_SPOOL: boolean.default(true),
+    S3_CHUNK_SPOOL_DIR: z.string().min(1).optional(),
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
@@ -67,6 +69,8 @@ export interface Config {
         secretAccessKey: string;
         forcePathStyle: boolean;
         prefix: string;
+        /** Recording chunks are also copied here until finalised, so the finaliser reads no chunk back from S3. */
+        chunkSpoolDir?: string;
       };
   smtpUrl?: string;
   mailFrom: string;
@@ -107,6 +111,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
             forcePathStyle: env.S3_FORCE_PATH_STYLE,
             prefix: env.S3_PREFIX,
+            chunkSpoolDir: env.S3_CHUNK_SPOOL ? (env.S3_CHUNK_SPOOL_DIR ?? `${env.DATA_DIR}/chunk-spool`) : undefined,
           }
         : { driver: 'local', dir: env.STORAGE_DIR ?? `${env.DATA_DIR}/media` },
     smtpUrl: env.SMTP_URL,

@@ -14,6 +14,8 @@ import { AnswerRepository } from './answer.repository.ts';
 import type { InterviewCompletion } from './interview-completion.ts';
 import { answerMediaKey, answerThumbnailKey } from './recording-limits.ts';
 
+type AnswerChunk = Awaited<ReturnType<AnswerRepository['chunksOf']>>[number];
+
 const CHUNK_READS_AHEAD = 16;
 /** Linux takes at most 128 KiB in one command-line argument. */
 const MAX_ARGUMENT_CHARS = 100_000;
@@ -80,14 +82,15 @@ export class AnswerFinalizer {
   }
 
   /** In the container the browser's declared type implies; when that type is unknown or wrong, as ffprobe says. */
-  private async remux(keys: string[], outputBase: string, mimeType: string): Promise<RemuxedAnswer> {
+  private async remux(chunks: AnswerChunk[], outputBase: string, mimeType: string): Promise<RemuxedAnswer> {
     const streams: Readable[] = [];
-    // Chunk files on this machine go to ffmpeg by name (its concat protocol reads them as one stream), else streamed in.
-    const files = keys.map((key) => this.storage.filePathOf(key));
+    // When every chunk has a file on this machine (local storage, or S3's spooled copies), they go to ffmpeg by
+    // name (its concat protocol reads them as one stream); else all are streamed in from storage.
+    const files = await Promise.all(chunks.map((c) => this.storage.localFileOf(c.storage_key, c.size)));
     const byName = `concat:${files.join('|')}`;
     const readable = files.every((file) => file !== null && !file.includes('|')) && byName.length <= MAX_ARGUMENT_CHARS;
     const recording = readable ? byName : () => {
-      const stream = this.recordingOf(keys);
+      const stream = this.recordingOf(chunks.map((c) => c.storage_key));
       streams.push(stream);
       return stream;
     };
@@ -113,7 +116,7 @@ export class AnswerFinalizer {
     const chunks = await repo.chunksOf(answerId);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'answer-'));
     try {
-      const remuxed = await this.remux(chunks.map((c) => c.storage_key), path.join(dir, 'answer'), answer.mime_type);
+      const remuxed = await this.remux(chunks, path.join(dir, 'answer'), answer.mime_type);
       const thumbnail = path.join(dir, 'thumbnail.jpg');
       const mediaKey = answerMediaKey(answer.interview_id, answerId, remuxed.container.extension);
       const thumbnailKey = answerThumbnailKey(answer.interview_id, answerId);

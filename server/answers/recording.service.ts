@@ -100,7 +100,7 @@ export class RecordingService {
     const key = chunkKey(interviewId, answerId, seq);
     let size: number;
     try {
-      ({ size } = await this.storage.put(key, body, { contentType: 'application/octet-stream', contentLength, maxBytes: Math.min(MAX_CHUNK_BYTES, room) }));
+      ({ size } = await this.storage.put(key, body, { contentType: 'application/octet-stream', contentLength, maxBytes: Math.min(MAX_CHUNK_BYTES, room), spool: true }));
     } catch (error) {
       if (error instanceof StorageTooLargeError) throw tooLarge('The chunk');
       throw error;

@@ -140,7 +140,7 @@ export class LocalMediaStorage implements MediaStorage {
     }
   }
 
-  filePathOf(key: string): string {
+  async localFileOf(key: string): Promise<string> {
     return this.pathFor(key);
   }
 

@@ -11,6 +11,8 @@ export interface PutOptions {
   contentLength?: number;
   /** Fails with StorageTooLargeError as soon as more bytes arrive; nothing is stored. */
   maxBytes?: number;
+  /** A recording chunk, read back on this machine soon: a driver that stores elsewhere also keeps a local copy (streamed bodies). */
+  spool?: boolean;
 }
 
 /** Inclusive byte range, like HTTP Range: `{ start: 0, end: 0 }` is the first byte. */
@@ -41,8 +43,11 @@ export interface MediaStorage {
   uploadFile(key: string, filePath: string, contentType?: string): Promise<StoredObject>;
   /** Missing keys are not an error. */
   delete(keys: string[]): Promise<void>;
-  /** The object's file on this machine, for tools that read files themselves (ffmpeg); null when objects live elsewhere. */
-  filePathOf(key: string): string | null;
+  /**
+   * A file on this machine with the object's bytes, for tools that read files themselves (ffmpeg): the local
+   * driver's own file, or the S3 driver's spooled copy if it holds exactly `size` bytes; else null.
+   */
+  localFileOf(key: string, size: number): Promise<string | null>;
   close(): Promise<void>;
 }
 

@@ -12,6 +12,8 @@ import {
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { createLogger, type Logger } from '../shared/logger.ts';
+import { ChunkSpool } from './chunk-spool.ts';
 import {
   assertValidKey,
   assertValidRange,
@@ -41,6 +43,8 @@ export interface S3StorageOptions {
   queueSize?: number;
   /** Files up to this size are uploaded in one streamed PUT, larger ones in parts. Default 64 MiB. */
   singlePutMaxBytes?: number;
+  /** Where `spool` puts (recording chunks) also go, for the finaliser on this machine; unset: nowhere. */
+  chunkSpoolDir?: string;
 }
 
 const MiB = 1024 * 1024;
@@ -59,8 +63,9 @@ export class S3MediaStorage implements MediaStorage {
   private readonly partSize: number;
   private readonly queueSize: number;
   private readonly singlePutMaxBytes: number;
+  private readonly spool?: ChunkSpool;
 
-  constructor(options: S3StorageOptions) {
+  constructor(options: S3StorageOptions, logger: Logger = createLogger('warn')) {
     this.bucket = options.bucket;
     const prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
     this.prefix = prefix === '' ? '' : `${prefix}/`;
@@ -68,6 +73,10 @@ export class S3MediaStorage implements MediaStorage {
     this.queueSize = options.queueSize ?? 4;
     this.singlePutMaxBytes = options.singlePutMaxBytes ?? 64 * MiB;
     if (this.partSize < 5 * MiB) throw new Error('S3 partSize must be at least 5 MiB');
+    if (options.chunkSpoolDir) {
+      this.spool = new ChunkSpool(options.chunkSpoolDir, logger);
+      this.spool.startSweeping();
+    }
     this.client = new S3Client({
       region: options.region,
       endpoint: options.endpoint,
@@ -94,11 +103,16 @@ export class S3MediaStorage implements MediaStorage {
     // Errors travel both ways: a refused body fails the upload, and stopping early destroys `body`.
     let bodyError: unknown;
     const aborting = new AbortController();
-    const bounded = connectStreams(body, boundedBytes(opts, (n) => (size = n)), (error) => {
+    const onError = (error: Error | null) => {
       if (!error) return;
       bodyError ??= error;
       aborting.abort(error);
-    });
+    };
+    const copy = opts?.spool ? await this.spool?.copy(key) : null;
+    // The local copy sees only bytes within the limits, as S3 does.
+    const bounded = copy
+      ? connectStreams(body, boundedBytes(opts, (n) => (size = n)), copy.tee, onError)
+      : connectStreams(body, boundedBytes(opts, (n) => (size = n)), onError);
     try {
       const params = { Bucket: this.bucket, Key, Body: bounded, ContentType: opts?.contentType, ContentLength: opts?.contentLength };
       // A body of known length that fits one part (a recording chunk) streams through in one PUT, unbuffered.
@@ -107,10 +121,14 @@ export class S3MediaStorage implements MediaStorage {
           throw bodyError ?? error;
         });
       } else await this.upload(params);
+    } catch (error) {
+      await copy?.drop();
+      throw error;
     } finally {
       // Also destroys `body` if the upload stopped reading early.
       bounded.destroy();
     }
+    await copy?.keep();
     return { size, contentType: opts?.contentType };
   }
 
@@ -188,13 +206,16 @@ export class S3MediaStorage implements MediaStorage {
       const failure = result.Errors?.find((e) => e.Code !== 'NoSuchKey');
       if (failure) throw new Error(`Could not delete ${failure.Key}: ${failure.Code} ${failure.Message}`);
     }
+    await this.spool?.remove(keys);
   }
 
-  filePathOf(): null {
-    return null;
+  async localFileOf(key: string, size: number): Promise<string | null> {
+    assertValidKey(key);
+    return (await this.spool?.fileOf(key, size)) ?? null;
   }
 
   async close(): Promise<void> {
+    this.spool?.close();
     this.client.destroy();
   }
 

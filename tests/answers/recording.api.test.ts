@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chunkKey } from '../../server/answers/recording-limits.ts';
 import { probeMedia } from '../../server/media/media-probe.ts';
 import { chromiumH264Matroska, mediaRecorderChunks, outputPath, removeMediaFixtures } from '../support/media-fixtures.ts';
 import { databaseKinds } from '../support/test-databases.ts';
@@ -273,6 +274,77 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     await t.drainJobs();
     const [item] = (await ws.api.get(`/api/interviews/${interview.id}/answers`)).body.items;
     expect(Math.abs(item.answer.durationSeconds - SECONDS)).toBeLessThan(0.5);
+  });
+
+  /** Reads of chunk objects S3 served while `work` ran. */
+  async function chunkReadsFromS3During(work: () => Promise<unknown>): Promise<number> {
+    const s3 = t.s3!;
+    const from = s3.requests.length;
+    await work();
+    return s3.requests.slice(from).filter((r) => r.method === 'GET' && r.url.includes('/chunks/')).length;
+  }
+
+  /** The local copies of a take's chunks the S3 driver holds at their recorded sizes (null where it holds none). */
+  function spooledCopies(interviewId: string, answerId: string): Promise<(string | null)[]> {
+    const storageBackend = t.running.platform.services.storage;
+    return Promise.all(chunks.map((chunk, seq) => storageBackend.localFileOf(chunkKey(interviewId, answerId, seq), chunk.byteLength)));
+  }
+
+  async function readyAnswers(interviewId: string) {
+    // One item per question, with a null answer where none was submitted.
+    const answers = (await ws.api.get(`/api/interviews/${interviewId}/answers`)).body.items.filter((item: any) => item.answer);
+    for (const item of answers) {
+      expect(item.answer.status).toBe('ready');
+      expect(Math.abs(item.answer.durationSeconds - SECONDS)).toBeLessThan(0.5);
+    }
+    return answers;
+  }
+
+  it.runIf(storage === 's3')('on S3, finalises from the chunk spool without reading a chunk back, then removes the copies', async () => {
+    const { interview, token, candidate, questions } = await invite();
+    const answerId = await recordTake(candidate, token, questions[0]!.id);
+    const copies = await spooledCopies(interview.id, answerId);
+    expect(copies.every((file) => file !== null)).toBe(true);
+    await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
+    expect(await chunkReadsFromS3During(() => t.drainJobs())).toBe(0);
+    expect(await readyAnswers(interview.id)).toHaveLength(1);
+    // Chunks are gone from S3 and from the spool once finalised.
+    expect(await spooledCopies(interview.id, answerId)).toEqual(chunks.map(() => null));
+    for (const file of copies) await expect(readFile(file!)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await t.running.platform.services.storage.stat(chunkKey(interview.id, answerId, 0))).toBeNull();
+  });
+
+  it.runIf(storage === 's3')('on S3, finalises from S3 when a spooled copy is short or the spool is gone', async () => {
+    const { interview, token, candidate, questions } = await invite();
+    const [q1, q2] = questions;
+    const short = await recordTake(candidate, token, q1!.id);
+    await truncate((await spooledCopies(interview.id, short))[2]!, 100);
+    const lost = await recordTake(candidate, token, q2!.id);
+    // As after a restart on a new disk, or on another machine.
+    for (const file of await spooledCopies(interview.id, lost)) await rm(file!);
+    for (const answerId of [short, lost]) await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
+    expect(await chunkReadsFromS3During(() => t.drainJobs())).toBe(2 * chunks.length);
+    expect(await readyAnswers(interview.id)).toHaveLength(2);
+  });
+
+  it.runIf(storage === 's3')('on S3, a chunk whose spool copy cannot be written is stored all the same and the answer finalises', async () => {
+    const config = t.config.storage;
+    if (config.driver !== 's3' || !config.chunkSpoolDir) throw new Error('the S3 test platform should spool chunks');
+    const spoolDir = config.chunkSpoolDir;
+    const { interview, token, candidate, questions } = await invite();
+    // A file where the spool directory should be: unwritable even for root.
+    await rm(spoolDir, { recursive: true, force: true });
+    await writeFile(spoolDir, 'not a directory');
+    let answerId: string;
+    try {
+      answerId = await recordTake(candidate, token, questions[0]!.id);
+    } finally {
+      await rm(spoolDir, { force: true });
+    }
+    expect(await spooledCopies(interview.id, answerId)).toEqual(chunks.map(() => null));
+    await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
+    expect(await chunkReadsFromS3During(() => t.drainJobs())).toBe(chunks.length);
+    expect(await readyAnswers(interview.id)).toHaveLength(1);
   });
 
   it('deleting an interview removes its recordings from storage', async () => {

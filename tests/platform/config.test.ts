@@ -78,6 +78,7 @@ describe('loadConfig', () => {
     });
     expect(loadConfig({ PORT: '4000' }).publicBaseUrl).toBe('http://localhost:4000');
     expect(loadConfig({ DATA_DIR: '/srv/d' }).storage).toEqual({ driver: 'local', dir: '/srv/d/media' });
+    expect(config.storage).toMatchObject({ chunkSpoolDir: '/var/lib/interviews/chunk-spool' });
     expect(loadConfig({ DATABASE_URL: 'postgres://h/db' }).database.kind).toBe('postgres');
   });
 
@@ -99,6 +100,14 @@ describe('loadConfig', () => {
     const error = configError(env);
     expect(error.message).toContain(variable);
     expect(namedIn(error)).toEqual([variable]);
+  });
+
+  it('spools S3 chunks locally unless S3_CHUNK_SPOOL=false', () => {
+    const s3 = { STORAGE_DRIVER: 's3', S3_BUCKET: 'media', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'secret', DATA_DIR: '/srv/d' };
+    expect(loadConfig(s3).storage).toMatchObject({ chunkSpoolDir: '/srv/d/chunk-spool' });
+    expect(loadConfig({ ...s3, S3_CHUNK_SPOOL_DIR: '/fast/spool' }).storage).toMatchObject({ chunkSpoolDir: '/fast/spool' });
+    expect(loadConfig({ ...s3, S3_CHUNK_SPOOL: 'false' }).storage).toMatchObject({ chunkSpoolDir: undefined });
+    expect(namedIn(configError({ ...s3, S3_CHUNK_SPOOL: 'off' }))).toEqual(['S3_CHUNK_SPOOL']);
   });
 
   it('names every missing S3 variable when STORAGE_DRIVER=s3', () => {
