@@ -72,7 +72,7 @@ export function createPlatform(options: PlatformOptions) {
   const ctx: AppContext = { db, config, clock, logger, jobs };
   const mailer = options.mailer ?? createMailer(config.smtpUrl, config.mailFrom, logger);
 
-  const storage = options.storage ?? createStorage(config.storage);
+  const storage = options.storage ?? createStorage(config.storage, logger);
   const signer = new UrlSigner(db, clock, config.secretKey);
   const garbage = new StorageGarbage(db, jobs, clock, storage);
   const playback = new AnswerPlayback(ctx, signer);

@@ -4,7 +4,7 @@ import type { CandidateService } from '../candidate/candidate.service.ts';
 import type { AnswersTable } from '../db/schema.ts';
 import { InterviewRepository, type InterviewRow } from '../interviews/interview.repository.ts';
 import type { MediaStorage } from '../storage/media-storage.ts';
-import { StorageTooLargeError } from '../storage/media-storage.ts';
+import { StorageTooLargeError, StorageUnavailableError } from '../storage/media-storage.ts';
 import type { StorageGarbage } from '../storage/storage-garbage.ts';
 import { AppError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -103,6 +103,8 @@ export class RecordingService {
       ({ size } = await this.storage.put(key, body, { contentType: 'application/octet-stream', contentLength, maxBytes: Math.min(MAX_CHUNK_BYTES, room), spool: true }));
     } catch (error) {
       if (error instanceof StorageTooLargeError) throw tooLarge('The chunk');
+      // Nothing was recorded: the candidate's app keeps the chunk and sends it again.
+      if (error instanceof StorageUnavailableError) throw new AppError('unavailable', 'The chunk could not be stored just now; send it again', { retryAfterSeconds: 1 });
       throw error;
     }
     const now = this.ctx.clock.now();

@@ -51,7 +51,7 @@ export interface MediaStorage {
   close(): Promise<void>;
 }
 
-export type StorageErrorCode = 'not_found' | 'too_large' | 'invalid_range' | 'invalid_key' | 'length_mismatch';
+export type StorageErrorCode = 'not_found' | 'too_large' | 'invalid_range' | 'invalid_key' | 'length_mismatch' | 'unavailable';
 
 export class StorageError extends Error {
   readonly code: StorageErrorCode;
@@ -78,6 +78,13 @@ export class StorageTooLargeError extends StorageError {
   constructor(maxBytes: number) {
     super('too_large', `Body is larger than the limit of ${maxBytes} bytes`);
     this.maxBytes = maxBytes;
+  }
+}
+
+/** The storage service did not take a write (a dropped connection, a timeout, a 5xx): worth sending again. */
+export class StorageUnavailableError extends StorageError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('unavailable', message, options);
   }
 }
 

@@ -1,4 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import { rm, stat } from 'node:fs/promises';
 import { pipeline as connectStreams, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -21,12 +23,16 @@ import {
   checkKnownLength,
   StorageNotFoundError,
   StorageRangeError,
+  StorageUnavailableError,
   type ByteRange,
   type MediaStorage,
   type ObjectRead,
   type PutOptions,
   type StoredObject,
 } from './media-storage.ts';
+
+/** How long an idle S3 socket is kept: under the 5 s keep-alive timeout of Node's HTTP servers. */
+const IDLE_SOCKET_MS = 4_000;
 
 export interface S3StorageOptions {
   bucket: string;
@@ -85,7 +91,13 @@ export class S3MediaStorage implements MediaStorage {
       // Without these the SDK frames streamed bodies with trailing checksums that some S3-compatible servers store verbatim.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      requestHandler: { httpAgent: { maxSockets: 256 }, httpsAgent: { maxSockets: 256 } },
+      // Idle sockets are closed before the server's keep-alive timeout (5 s for Node servers like s3rver, longer for
+      // AWS): a PUT that reused a socket the server had just closed failed with EPIPE, and a streamed body cannot be
+      // sent again by the SDK (bench:ingest, between rounds).
+      requestHandler: {
+        httpAgent: new http.Agent({ keepAlive: true, maxSockets: 256, timeout: IDLE_SOCKET_MS }),
+        httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 256, timeout: IDLE_SOCKET_MS }),
+      },
     });
   }
 
@@ -118,7 +130,8 @@ export class S3MediaStorage implements MediaStorage {
       // A body of known length that fits one part (a recording chunk) streams through in one PUT, unbuffered.
       if (opts?.contentLength !== undefined && opts.contentLength <= this.partSize) {
         await this.client.send(new PutObjectCommand(params), { abortSignal: aborting.signal }).catch((error: unknown) => {
-          throw bodyError ?? error;
+          // The SDK cannot retry a streamed body; the sender can, so it hears that the storage, not its body, failed.
+          throw bodyError ?? new StorageUnavailableError(`S3 did not take ${key}: ${(error as Error).message}`, { cause: error });
         });
       } else await this.upload(params);
     } catch (error) {

@@ -347,6 +347,19 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect(await readyAnswers(interview.id)).toHaveLength(1);
   });
 
+  it.runIf(storage === 's3')('on S3, a chunk whose PUT S3 drops is answered 503 with Retry-After, is not recorded, and is stored when sent again', async () => {
+    const { token, candidate, questions } = await invite();
+    const take = await candidate.post(`/api/candidate/${token}/questions/${questions[0]!.id}/takes`, { mimeType: WEBM });
+    t.s3!.dropPuts('/chunks/', 1);
+    const dropped = await put(candidate, token, take.body.answerId, 0, chunks[0]!);
+    expect(dropped.status).toBe(503);
+    expect(dropped.body.error.code).toBe('unavailable');
+    expect(dropped.headers.get('retry-after')).toBe('1');
+    expect((await candidate.get(`/api/candidate/${token}/answers/${take.body.answerId}/chunks`)).body.receivedChunks).toEqual([]);
+    expect((await put(candidate, token, take.body.answerId, 0, chunks[0]!)).status).toBe(201);
+    expect((await candidate.get(`/api/candidate/${token}/answers/${take.body.answerId}/chunks`)).body.receivedChunks).toEqual([0]);
+  });
+
   it('deleting an interview removes its recordings from storage', async () => {
     const { token, candidate, questions, interview } = await invite();
     const answerId = await recordTake(candidate, token, questions[0]!.id);

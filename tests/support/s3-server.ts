@@ -36,6 +36,8 @@ export interface TestS3Server {
   region: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** The next `count` PUTs whose path contains `pathPart` lose their connection as they arrive, as when S3 drops one. */
+  dropPuts(pathPart: string, count: number): void;
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,13 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
   });
   const { port } = await server.run();
   const requests: RecordedRequest[] = [];
+  const drops = { pathPart: '', left: 0 };
+  server.httpServer?.prependListener('request', (req) => {
+    if (drops.left > 0 && req.method === 'PUT' && req.url?.includes(drops.pathPart)) {
+      drops.left--;
+      req.socket.destroy();
+    }
+  });
   server.httpServer?.on('request', (req, res) => {
     res.on('finish', () => {
       const length = req.headers['content-length'];
@@ -70,6 +79,9 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
     region: 'us-east-1',
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
+    dropPuts(pathPart, count) {
+      Object.assign(drops, { pathPart, left: count });
+    },
     async stop() {
       // Clients keep idle sockets alive, which would hold close() open.
       server.httpServer?.closeAllConnections();
