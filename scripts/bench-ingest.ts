@@ -806,9 +806,10 @@ async function main() {
       Object.assign(storageEnv, { STORAGE_DRIVER: 'local', STORAGE_DIR: dir });
     }
 
-    // The server's environment: ours minus anything that would point it at real data, mail or storage.
+    // The server's environment: ours minus anything that would point it at real data, mail or storage
+    // (S3_CHUNK_SPOOL=false passes: the S3 figures without the chunk spool).
     const env: NodeJS.ProcessEnv = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !/^(S3_|STORAGE_|DATABASE_URL$|SQLITE_PATH$|DATA_DIR$|SMTP_URL$|PORT$|HOST$|PUBLIC_BASE_URL$|SECRET_KEY$|WORKER_|LOG_LEVEL$|SEED_DEMO$)/.test(k)),
+      Object.entries(process.env).filter(([k]) => !/^(S3_(?!CHUNK_SPOOL$)|STORAGE_|DATABASE_URL$|SQLITE_PATH$|DATA_DIR$|SMTP_URL$|PORT$|HOST$|PUBLIC_BASE_URL$|SECRET_KEY$|WORKER_|LOG_LEVEL$|SEED_DEMO$)/.test(k)),
     );
     const port = await freePort();
     Object.assign(env, {
