@@ -28,8 +28,12 @@
 // (the figures say so); 1 only when the benchmark itself failed.
 // BENCH_PLATFORM_NODE_ARGS adds node flags to the platform process, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof';
 // BENCH_CPU_PROFILE_DIR=dir writes a V8 CPU profile of the platform process for each throughput and bare phase.
+// BENCH_PG_STATEMENTS=1 (PostgreSQL) prints the statements of the best throughput round by PostgreSQL's time (planning and
+// execution, from pg_stat_statements).
+// BENCH_PG_SETTINGS='a = 1;b = 2' adds postgresql.conf lines (PostgreSQL), e.g. auto_explain's.
+// BENCH_PERF_DIR=dir records `perf record -a -g` of the machine over each throughput phase.
 // BENCH_EXPLAIN=1 (PostgreSQL) prints to stderr, about once a second, EXPLAIN (ANALYZE, BUFFERS) of the last claim.
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -37,9 +41,13 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { startPostgres, type PostgresServer } from '../tests/support/postgres.ts';
+import { cpuBetween, cpuSnapshot } from './bench/machine-cpu.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
 
 // Goals from the issue.
 const GOAL_RATIO = 0.8;
@@ -276,6 +284,79 @@ interface PlatformRun {
   deliveries: Record<string, number>;
   /** CPU time of the platform process per delivery, µs (from the dispatcher's start in drain mode, with the changes in live mode). */
   cpuUsPerDelivery: number;
+  machine: MachineCpu;
+  /** PostgreSQL's statements over the phase (BENCH_PG_STATEMENTS=1). */
+  statements?: string[];
+}
+
+/** The whole machine's CPU over a phase (this process's receiver, the platform, PostgreSQL, anything else). */
+interface MachineCpu {
+  /** Busy share of all CPUs, 0–1. */
+  busyShare: number;
+  /** Busy CPU time of the machine per delivery, µs. */
+  usPerDelivery: number;
+  /** CPU time of the PostgreSQL server processes per delivery, µs (0 on SQLite), and by role (backends, walwriter...). */
+  postgresUsPerDelivery: number;
+  postgresByRole: string;
+}
+
+const machineCpu = (cpu: ReturnType<typeof cpuBetween>, deliveries: number): MachineCpu => ({
+  busyShare: cpu.busyShare,
+  usPerDelivery: (cpu.busyMs * 1000) / Math.max(1, deliveries),
+  postgresUsPerDelivery: (cpu.processesMs * 1000) / Math.max(1, deliveries),
+  postgresByRole: [...cpu.byRole]
+    .filter(([, ms]) => ms > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([role, ms]) => `${role} ${fmt((ms * 1000) / Math.max(1, deliveries))}`)
+    .join(', '),
+});
+
+/** pg_stat_statements over one phase (BENCH_PG_STATEMENTS=1): reset before, read after. */
+class StatementStats {
+  private constructor(private readonly client: pg.Client) {}
+
+  static async connect(url: string): Promise<StatementStats> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query('create extension if not exists pg_stat_statements');
+    return new StatementStats(client);
+  }
+
+  async reset(): Promise<void> {
+    await this.client.query('select pg_stat_statements_reset()');
+  }
+
+  /** The statements by PostgreSQL's time, as printable lines. */
+  async read(deliveries: number, top = 12): Promise<string[]> {
+    const { rows } = await this.client.query<{ calls: string; rows: string; plan_ms: number; exec_ms: number; query: string }>(
+      `select calls, rows, total_plan_time as plan_ms, total_exec_time as exec_ms, query from pg_stat_statements
+       where query not like '%pg_stat_statements%' order by total_plan_time + total_exec_time desc limit $1`,
+      [top],
+    );
+    return rows.map(
+      (r) =>
+        `  ${lpad(String(r.calls), 6)} calls ${lpad(String(r.rows), 6)} rows  plan ${lpad(fmt(r.plan_ms), 5)} ms  exec ${lpad(fmt(r.exec_ms), 5)} ms  ` +
+        `(${fmt(((r.plan_ms + r.exec_ms) * 1000) / deliveries)} µs a delivery)  ${r.query.replace(/\s+/g, ' ').slice(0, 110)}`,
+    );
+  }
+
+  close(): Promise<void> {
+    return this.client.end();
+  }
+}
+
+/** BENCH_PERF_DIR=dir: `perf record` of the whole machine over each throughput phase (Linux perf needed). */
+function startPerf(): (() => Promise<void>) | undefined {
+  const dir = process.env.BENCH_PERF_DIR;
+  if (!dir) return undefined;
+  fs.mkdirSync(dir, { recursive: true });
+  const child = spawn('perf', ['record', '-a', '-g', '-F', '1999', '-o', path.join(dir, `drain-${Date.now()}.data`)], { stdio: 'ignore' });
+  execFileSync('sleep', ['0.3']);
+  return () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGINT');
+    });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -287,7 +368,15 @@ function percentile(sorted: number[], p: number): number {
  * `drain`: the changes are made with the dispatcher paused, the clock starts when it starts.
  * `live`: the changes are made while it runs, the clock starts at the first change.
  */
-async function platformPhase(platform: PlatformProcess, receiver: Receiver, mode: 'drain' | 'live', events: number, emitters: number, rate: number): Promise<PlatformRun> {
+async function platformPhase(
+  platform: PlatformProcess,
+  receiver: Receiver,
+  mode: 'drain' | 'live',
+  events: number,
+  emitters: number,
+  rate: number,
+  statements?: StatementStats,
+): Promise<PlatformRun> {
   receiver.reset();
   if (mode === 'drain') await platform.request({ type: 'pause' }, 'paused');
   else await platform.request({ type: 'profile' }, 'profile'); // live: the changes are profiled with the deliveries
@@ -297,8 +386,14 @@ async function platformPhase(platform: PlatformProcess, receiver: Receiver, mode
   let t0 = emitted.t0;
   const cpuProfile = process.env.BENCH_CPU_PROFILE_DIR && mode === 'drain';
   if (cpuProfile) await platform.request({ type: 'cpuProfile', on: true }, 'cpuProfiled');
+  await statements?.reset();
+  const perf = mode === 'drain' ? startPerf() : undefined;
+  const cpuBefore = cpuSnapshot('postgres');
   if (mode === 'drain') t0 = (await platform.request<{ t0: number }>({ type: 'resume' }, 'resumed')).t0;
   await receiver.waitFor(list.ids);
+  const cpu = cpuBetween(cpuBefore, cpuSnapshot('postgres'));
+  await perf?.();
+  const statementLines = await statements?.read(list.ids.length);
   if (cpuProfile) await platform.request({ type: 'cpuProfile', on: false, name: `drain-${events}-${Date.now()}` }, 'cpuProfiled');
   const prof = await platform.request<{ phases: Record<string, PhaseProfile>; deliveries: Record<string, number>; cpuMs: number }>({ type: 'profile' }, 'profile');
 
@@ -341,6 +436,8 @@ async function platformPhase(platform: PlatformProcess, receiver: Receiver, mode
     profile: prof.phases,
     deliveries: prof.deliveries,
     cpuUsPerDelivery: (prof.cpuMs * 1000) / Math.max(1, list.ids.length - lost),
+    machine: machineCpu(cpu, list.ids.length - lost),
+    statements: statementLines,
   };
 }
 
@@ -351,14 +448,17 @@ interface BareRun {
   duplicated: number;
   failures: number;
   cpuUsPerDelivery: number;
+  machine: MachineCpu;
 }
 
 async function barePhase(platform: PlatformProcess, receiver: Receiver, concurrency: number): Promise<BareRun> {
   receiver.reset();
   const cpuProfile = !!process.env.BENCH_CPU_PROFILE_DIR;
   if (cpuProfile) await platform.request({ type: 'cpuProfile', on: true }, 'cpuProfiled');
+  const cpuBefore = cpuSnapshot('postgres');
   const done = await platform.request<{ t0: number; t1: number; count: number; failures: number; cpuMs: number }>({ type: 'bare', concurrency }, 'bareDone');
   await receiver.waitFor(done.count);
+  const cpu = cpuBetween(cpuBefore, cpuSnapshot('postgres'));
   if (cpuProfile) await platform.request({ type: 'cpuProfile', on: false, name: `bare-${done.count}-${Date.now()}` }, 'cpuProfiled');
   let duplicated = 0;
   for (const n of receiver.counts.values()) if (n > 1) duplicated++;
@@ -370,6 +470,7 @@ async function barePhase(platform: PlatformProcess, receiver: Receiver, concurre
     duplicated,
     failures: done.failures,
     cpuUsPerDelivery: (done.cpuMs * 1000) / Math.max(1, done.count),
+    machine: machineCpu(cpu, done.count),
   };
 }
 
@@ -397,7 +498,9 @@ async function main() {
   const receiver = new Receiver();
   const platform = new PlatformProcess();
   let postgres: PostgresServer | undefined;
+  let statements: StatementStats | undefined;
   const cleanup = async () => {
+    await statements?.close().catch(() => {});
     await platform.stop().catch(() => {});
     await receiver.close().catch(() => {});
     await postgres?.stop().catch(() => {});
@@ -421,8 +524,12 @@ async function main() {
       DATABASE_URL: '',
     };
     if (options.db === 'postgres') {
-      postgres = await startPostgres();
+      postgres = await startPostgres([
+        ...(PG_STATEMENTS ? ["shared_preload_libraries = 'pg_stat_statements'", 'pg_stat_statements.track_planning = on'] : []),
+        ...(process.env.BENCH_PG_SETTINGS ? process.env.BENCH_PG_SETTINGS.split(';') : []),
+      ]);
       env.DATABASE_URL = postgres.url;
+      if (PG_STATEMENTS) statements = await StatementStats.connect(postgres.url);
     }
     await platform.start(env);
     const setupStarted = performance.now();
@@ -450,7 +557,7 @@ async function main() {
       outOfOrder += run.outOfOrder ?? 0;
     };
     for (let round = 1; round <= options.rounds; round++) {
-      const run = await platformPhase(platform, receiver, 'drain', options.events, options.emitters, 0);
+      const run = await platformPhase(platform, receiver, 'drain', options.events, options.emitters, 0, statements);
       const bare = await barePhase(platform, receiver, options.concurrency);
       count(run);
       count(bare);
@@ -458,7 +565,9 @@ async function main() {
         `round ${round}: throughput ${fmt(run.perS)}/s (${run.events - run.lost} delivered in ${fmt(run.spanMs)} ms from the dispatcher's start; ` +
           `the ${options.events} changes took ${fmt(run.changesMs)} ms before it), lost ${run.lost}, duplicated ${run.duplicated}, out of order ${run.outOfOrder}; ` +
           `bare ${fmt(bare.perS)}/s (${fmt(bare.spanMs)} ms${bare.failures ? `, ${bare.failures} not 200` : ''}${bare.lost ? `, ${bare.lost} lost` : ''}); ` +
-          `platform process CPU per delivery ${fmt(run.cpuUsPerDelivery)} µs, bare ${fmt(bare.cpuUsPerDelivery)} µs`,
+          `platform process CPU per delivery ${fmt(run.cpuUsPerDelivery)} µs, bare ${fmt(bare.cpuUsPerDelivery)} µs; ` +
+          `machine CPU per delivery ${fmt(run.machine.usPerDelivery)} µs (${fmt(run.machine.busyShare * 100)}% busy${postgres ? `, PostgreSQL ${fmt(run.machine.postgresUsPerDelivery)} µs: ${run.machine.postgresByRole}` : ''}), ` +
+          `bare ${fmt(bare.machine.usPerDelivery)} µs (${fmt(bare.machine.busyShare * 100)}% busy)`,
       );
       if (!best || run.perS > best.perS) best = run;
       if (!bestBare || bare.perS > bestBare.perS) bestBare = bare;
@@ -467,6 +576,7 @@ async function main() {
     const bare = bestBare!;
     const ratio = drain.perS / bare.perS;
     printProfile('time per dispatcher step, throughput phase (best round)', drain);
+    if (drain.statements) console.log(`\nPostgreSQL statements, throughput phase (best round; pg_stat_statements)\n${drain.statements.join('\n')}`);
 
     const live = await platformPhase(platform, receiver, 'live', options.events, options.emitters, options.rate);
     count(live);
@@ -486,6 +596,10 @@ async function main() {
     line('ratio platform / bare', fmt(ratio, 2), `≥ ${GOAL_RATIO}`, ratio >= GOAL_RATIO);
     line('platform process CPU µs per delivery: platform', fmt(drain.cpuUsPerDelivery), '', null);
     line('platform process CPU µs per delivery: bare loop', fmt(bare.cpuUsPerDelivery), '', null);
+    line('machine CPU µs per delivery: platform', fmt(drain.machine.usPerDelivery), '', null);
+    if (postgres) line('  of which PostgreSQL', fmt(drain.machine.postgresUsPerDelivery), '', null);
+    line('machine CPU µs per delivery: bare loop', fmt(bare.machine.usPerDelivery), '', null);
+    line('machine busy: platform / bare loop', `${fmt(drain.machine.busyShare * 100)}% / ${fmt(bare.machine.busyShare * 100)}%`, '', null);
     line(`live: changes/s made (the offered rate)`, fmt(live.changesPerS), '', null);
     line(`live: deliveries/s, first change → last receipt`, fmt(live.perS), '', null);
     line(`live: change→receiver p50 ms`, fmt(live.p50), '', null);

@@ -14,8 +14,11 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-/** Starts a throwaway PostgreSQL server for one test run: temp data dir, free port, no durability. */
-export async function startPostgres(): Promise<PostgresServer> {
+/**
+ * Starts a throwaway PostgreSQL server for one test run: temp data dir, free port, no durability. `settings` are
+ * extra postgresql.conf lines (a benchmark loads pg_stat_statements this way).
+ */
+export async function startPostgres(settings: string[] = []): Promise<PostgresServer> {
   const bin = findPostgresBin();
   const asUser = runAsArgs();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oneway-pg-'));
@@ -51,6 +54,7 @@ export async function startPostgres(): Promise<PostgresServer> {
         'synchronous_commit = off',
         'full_page_writes = off',
         "log_min_messages = 'warning'",
+        ...settings,
         '',
       ].join('\n'),
     );

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux for all common architectures). */
+const TICK_MS = 10;
+
+export interface CpuSnapshot {
+  /** Time since boot all CPUs spent busy (not idle or waiting for I/O), ms. */
+  machineBusyMs: number;
+  /** Time since boot all CPUs spent in any state, ms. */
+  machineTotalMs: number;
+  /** CPU time of each live process named `name` (with its threads), ms, by pid. */
+  processesMs: Map<number, number>;
+  /** Each such process's title (its command line: PostgreSQL names its role there, e.g. "postgres: walwriter"). */
+  titles: Map<number, string>;
+}
+
+/** A reading of /proc: the machine's CPU time, and that of the processes named `name` (for example `postgres`). */
+export function cpuSnapshot(name: string): CpuSnapshot {
+  const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest times are already in user).
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = cpu;
+  const busy = user + nice + system + irq + softirq + steal;
+  const processes = new Map<number, number>();
+  const titles = new Map<number, string>();
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const close = stat.lastIndexOf(')');
+    if (stat.slice(stat.indexOf('(') + 1, close) !== name) continue;
+    // After "pid (comm) ": state is field 3; utime and stime are fields 14 and 15.
+    const fields = stat.slice(close + 2).split(' ');
+    processes.set(Number(pid), (Number(fields[11]) + Number(fields[12])) * TICK_MS);
+    try {
+      titles.set(Number(pid), fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim());
+    } catch {
+      titles.set(Number(pid), name);
+    }
+  }
+  return { machineBusyMs: busy * TICK_MS, machineTotalMs: (busy + idle + iowait) * TICK_MS, processesMs: processes, titles };
+}
+
+/**
+ * What happened between two snapshots: busy share of all CPUs (0–1), busy ms, and the CPU ms of the named processes
+ * alive at the second (a process that exited in between, such as an autovacuum worker, is not counted).
+ */
+export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot) {
+  const total = after.machineTotalMs - before.machineTotalMs;
+  const busyMs = after.machineBusyMs - before.machineBusyMs;
+  let processesMs = 0;
+  /** By role: the title's words before any address or database name (PostgreSQL: "walwriter", "autovacuum worker", a backend's user). */
+  const byRole = new Map<string, number>();
+  for (const [pid, ms] of after.processesMs) {
+    const spent = ms - (before.processesMs.get(pid) ?? 0);
+    processesMs += spent;
+    const role = (after.titles.get(pid) ?? '').replace(/^postgres: /, '').replace(/\s*\d+\.\d+\.\d+\.\d+.*$/, '').replace(/^(\w+) \w+$/, 'backend $1');
+    byRole.set(role, (byRole.get(role) ?? 0) + spent);
+  }
+  return { busyShare: total > 0 ? busyMs / total : NaN, busyMs, processesMs, byRole };
+}
