@@ -19,7 +19,7 @@ export interface ClaimedDelivery {
 }
 
 /**
- * One attempt and the state it leaves its delivery in, by position (PostgreSQL's statement reads them as a JSON array):
+ * One attempt and the state it leaves its delivery in, by position (PostgreSQL's statement reads them column by column):
  * attempt id, delivery id, attempt number, started at, duration ms, status code, error, response excerpt, then the
  * delivery's new status, next attempt at, last error and delivered at.
  */
@@ -50,11 +50,16 @@ const DUE = `d.status = 'pending' and d.blocked = 0 and d.next_attempt_at <= $no
   and d.event_seq = (select e.event_seq from webhook_deliveries e where e.webhook_id = d.webhook_id and e.interview_id = d.interview_id
     and e.status = 'pending' order by e.event_seq limit 1)`;
 
-// Only the walk in due order over the pending index, stopping at the limit, reads about what it claims. A backlog
-// grows within seconds, long before autoanalyze, and on statistics that say "nearly nothing is pending" the planner
-// chose a bitmap scan of every pending row and a sort (a claim with 10,000 pending: 150-250 ms, with 3,000: 1-3 ms).
-// These settings hold until the claim's transaction ends.
-const PG_CLAIM_PLAN = CompiledQuery.raw(`select set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)`);
+// Plans that stay right whatever the statistics say. A backlog grows within seconds, long before autoanalyze, and on
+// statistics that say "nearly nothing is pending" or "the table is small" the planner chose a bitmap scan of every
+// pending row and a sort for the claim (with 10,000 pending: 150-250 ms a claim, with 3,000: 1-3 ms), and a scan of the
+// whole table to find a batch's rows by id (bench:webhooks, auto_explain). The dispatcher's statements only walk the
+// pending index in due order and look rows up by key, so on PostgreSQL they run in a transaction with these settings,
+// which hold until it ends.
+const PG_DISPATCH_PLAN = CompiledQuery.raw(
+  `select set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true), set_config('enable_seqscan', 'off', true),
+  set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`,
+);
 
 // The ids go through an array so the planner looks them up in the primary key (with a join it may scan the table).
 const PG_CLAIM = `with due as (
@@ -76,17 +81,19 @@ const SQLITE_LOAD = `select d.id, d.attempts, d.webhook_id, ev.id as event_id, e
 from webhook_deliveries d join webhook_events ev on ev.seq = d.event_seq join webhooks w on w.id = d.webhook_id join workspaces ws on ws.id = w.workspace_id
 where d.id in (select value from json_each(?))`;
 
+// The outcomes travel as one array per column, each parsed once (read out of one JSON parameter, PostgreSQL parsed a
+// row's JSON again for each of its 12 fields: most of the statement's time in bench:webhooks).
 const PG_RECORD = `with v as (
-  select e->>0 as attempt_id, e->>1 as delivery_id, (e->>2)::integer as attempt, (e->>3)::bigint as started_at, (e->>4)::integer as duration_ms,
-    (e->>5)::integer as status_code, e->>6 as error, e->>7 as response_excerpt, e->>8 as status, (e->>9)::bigint as next_attempt_at,
-    e->>10 as last_error, (e->>11)::bigint as delivered_at
-  from json_array_elements($1::json) as e),
+  select * from unnest($1::text[], $2::text[], $3::integer[], $4::bigint[], $5::integer[], $6::integer[], $7::text[], $8::text[], $9::text[],
+    $10::bigint[], $11::text[], $12::bigint[])
+    as v(attempt_id, delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt, status, next_attempt_at, last_error,
+      delivered_at)),
 attempts as (
   insert into webhook_attempts (id, delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt)
   select attempt_id, delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt from v)
 update webhook_deliveries d set status = v.status, attempts = v.attempt, next_attempt_at = v.next_attempt_at, last_status_code = v.status_code,
   last_error = v.last_error, delivered_at = v.delivered_at, locked_by = null, locked_until = null
-from v where d.id = any(array(select delivery_id from v)) and d.id = v.delivery_id and d.locked_by = $2
+from v where d.id = v.delivery_id and d.locked_by = $13
 returning case when d.status <> 'pending' then d.id end as id`;
 
 // On SQLite an outcome is two statements of one row each: prepared once, they cost less than reading the rows out of
@@ -105,7 +112,7 @@ where id = ? and locked_by = ?`;
  */
 const SQLITE_UNBLOCK_NEXT = `update webhook_deliveries set blocked = 0 where blocked = 1 and id = (select ${nextOfGroup('f')} from webhook_deliveries f where f.id = ?)`;
 const PG_UNBLOCK_NEXT = `update webhook_deliveries set blocked = 0 where blocked = 1
-  and id = any(array(select ${nextOfGroup('f')} from webhook_deliveries f where f.id = any($1::text[])))`;
+  and id = any(array(select ${nextOfGroup('f')} from unnest($1::text[]) as done(id) join webhook_deliveries f on f.id = done.id))`;
 
 /**
  * The webhooks (of $1) with an open delivery for interview $2, which a new delivery must wait behind. The newest such
@@ -216,24 +223,30 @@ export class WebhookRepository {
    * claim only sets the lease; status stays pending), and nothing earlier of the same webhook and interview still
    * pending, so a receiver gets an interview's events in order, one at a time.
    *
-   * One statement (plus a read on SQLite, whose RETURNING cannot name joined tables): the dispatcher claims many
+   * One statement (plus a read on SQLite, whose RETURNING cannot name joined tables; on PostgreSQL under
+   * PG_DISPATCH_PLAN): the dispatcher claims many
    * times a second, and on PostgreSQL each round trip is worth tens of deliveries. The partial indexes on pending
    * deliveries (migration 2026-11-23T0900) make the walk read about what it claims; SKIP LOCKED lets several
    * processes claim side by side, and a row another process claimed meanwhile fails the lease test when re-read.
    */
   async claim(now: number, limit: number, lockedBy: string, leaseMs: number): Promise<ClaimedDelivery[]> {
     if (isPostgres(this.db)) {
-      const claim = async (db: DbExecutor) => {
-        await db.executeQuery(PG_CLAIM_PLAN);
-        return (await db.executeQuery<ClaimedDelivery>(CompiledQuery.raw(PG_CLAIM, [now, limit, lockedBy, now + leaseMs]))).rows;
-      };
-      return this.db.isTransaction ? claim(this.db) : this.db.transaction().execute(claim);
+      return this.dispatching(async (db) => (await db.executeQuery<ClaimedDelivery>(CompiledQuery.raw(PG_CLAIM, [now, limit, lockedBy, now + leaseMs]))).rows);
     }
     return withSqlite(this.db, (sqlite) => {
       const claimed = sqlite.prepare(SQLITE_CLAIM).all(lockedBy, now + leaseMs, now, now, limit) as { id: string }[];
       if (claimed.length === 0) return [];
       return sqlite.prepare(SQLITE_LOAD).all(JSON.stringify(claimed.map((c) => c.id))) as ClaimedDelivery[];
     });
+  }
+
+  /** Runs the dispatcher's statements on PostgreSQL under PG_DISPATCH_PLAN, in the caller's transaction or one of their own. */
+  private dispatching<T>(work: (db: DbExecutor) => Promise<T>): Promise<T> {
+    const run = async (db: DbExecutor) => {
+      await db.executeQuery(PG_DISPATCH_PLAN);
+      return work(db);
+    };
+    return this.db.isTransaction ? run(this.db) : this.db.transaction().execute(run);
   }
 
   /** Claimed deliveries this process will not send after all (it is stopping): due again at once. */
@@ -268,15 +281,19 @@ export class WebhookRepository {
   /**
    * Attempts and what they set on their deliveries, many in one go: each attempt is logged, and its delivery
    * (if still leased to `lockedBy`) takes the outcome and loses the lease. On PostgreSQL one statement, the rows
-   * travelling as one JSON parameter (one round trip, and its text never changes); on SQLite two prepared
+   * travelling as one array parameter per column, then the unblocking of the next deliveries, in one transaction under
+   * PG_DISPATCH_PLAN; on SQLite two prepared
    * statements a row, run together on the connection in one transaction (the caller's, if it is one).
    */
   async recordOutcomes(outcomes: RecordedOutcome[], lockedBy: string): Promise<void> {
     if (outcomes.length === 0) return;
     if (isPostgres(this.db)) {
-      const { rows } = await this.db.executeQuery<{ id: string | null }>(CompiledQuery.raw(PG_RECORD, [JSON.stringify(outcomes), lockedBy]));
-      const done = rows.flatMap((r) => (r.id ? [r.id] : []));
-      if (done.length > 0) await this.db.executeQuery(CompiledQuery.raw(PG_UNBLOCK_NEXT, [done]));
+      const columns = outcomes[0]!.map((_, i) => outcomes.map((o) => o[i]));
+      await this.dispatching(async (db) => {
+        const { rows } = await db.executeQuery<{ id: string | null }>(CompiledQuery.raw(PG_RECORD, [...columns, lockedBy]));
+        const done = rows.flatMap((r) => (r.id ? [r.id] : []));
+        if (done.length > 0) await db.executeQuery(CompiledQuery.raw(PG_UNBLOCK_NEXT, [done]));
+      });
       return;
     }
     await withSqlite(this.db, (sqlite) => {

@@ -96,7 +96,9 @@ describe.each(databaseKinds)('webhook delivery on %s', (kind) => {
 
     it('an endpoint that answers 500 is retried with the same webhook-id; the log keeps status, duration and response of each attempt', async () => {
       const e = await endpoint();
-      e.receiver.reply = (_, i) => (i === 0 ? { status: 500, body: 'database unavailable', delayMs: 30 } : { status: 204, delayMs: 30 });
+      // A body with what array and JSON literals escape: it is logged as sent.
+      const failure = 'NULL {"error": "database \\"unavailable\\", try {later}", "path": "C:\\\\tmp"} ünïcode';
+      e.receiver.reply = (_, i) => (i === 0 ? { status: 500, body: failure, delayMs: 30 } : { status: 204, delayMs: 30 });
       await invite(e);
       await t.drainWebhooks();
       t.clock.advance(5600);
@@ -114,7 +116,7 @@ describe.each(databaseKinds)('webhook delivery on %s', (kind) => {
       expect(delivery).toMatchObject({ status: 'succeeded', attempts: 2, lastStatusCode: 204 });
       const detail = (await e.ws.api.get(`/api/webhooks/${e.hookId}/deliveries/${delivery.id}`)).body;
       expect(detail.attempts).toHaveLength(2);
-      expect(detail.attempts[0]).toMatchObject({ attempt: 1, statusCode: 500, error: null, responseExcerpt: 'database unavailable' });
+      expect(detail.attempts[0]).toMatchObject({ attempt: 1, statusCode: 500, error: null, responseExcerpt: failure });
       expect(detail.attempts[1]).toMatchObject({ attempt: 2, statusCode: 204, error: null, responseExcerpt: '' });
       // The endpoint took 30 ms to answer each time; the duration is wall time of the exchange.
       for (const a of detail.attempts) expect(a.durationMs).toBeGreaterThanOrEqual(25);
