@@ -52,16 +52,7 @@ describe('S3 chunk spool', () => {
     spoolDir = path.join(workDir, `spool-${++spools}`);
     const log = recordingLogger();
     warnings = log.warnings;
-    storage = createStorage({
-      driver: 's3',
-      bucket: s3.bucket,
-      region: s3.region,
-      endpoint: s3.endpoint,
-      accessKeyId: s3.accessKeyId,
-      secretAccessKey: s3.secretAccessKey,
-      forcePathStyle: true,
-      chunkSpoolDir: spoolDir,
-    }, log.logger);
+    storage = createStorage(s3.storageOptions({ chunkSpoolDir: spoolDir }), log.logger);
     return () => storage.close();
   });
 

@@ -36,18 +36,7 @@ const drivers: { name: string; start(): Promise<StorageUnderTest> }[] = [
     name: 's3',
     async start() {
       const s3 = await startS3Server();
-      const storage = createStorage({
-        driver: 's3',
-        bucket: s3.bucket,
-        region: s3.region,
-        endpoint: s3.endpoint,
-        accessKeyId: s3.accessKeyId,
-        secretAccessKey: s3.secretAccessKey,
-        forcePathStyle: true,
-        prefix: 'tenant-a',
-        partSize: 5 * MiB,
-        singlePutMaxBytes: 5 * MiB,
-      });
+      const storage = createStorage(s3.storageOptions({ prefix: 'tenant-a', partSize: 5 * MiB, singlePutMaxBytes: 5 * MiB }));
       return {
         storage,
         async stop() {
@@ -308,18 +297,7 @@ describe('S3 driver specifics', () => {
 
   beforeAll(async () => {
     s3 = await startS3Server();
-    storage = createStorage({
-      driver: 's3',
-      bucket: s3.bucket,
-      region: s3.region,
-      endpoint: s3.endpoint,
-      accessKeyId: s3.accessKeyId,
-      secretAccessKey: s3.secretAccessKey,
-      forcePathStyle: true,
-      prefix: '/tenant-a/',
-      partSize: 5 * MiB,
-      singlePutMaxBytes: 5 * MiB,
-    });
+    storage = createStorage(s3.storageOptions({ prefix: '/tenant-a/', partSize: 5 * MiB, singlePutMaxBytes: 5 * MiB }));
     workDir = await mkdtemp(path.join(tmpdir(), 's3-specifics-'));
   });
 

@@ -4,6 +4,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { StorageOptions } from '../../server/storage/create-storage.ts';
+import type { S3StorageOptions } from '../../server/storage/s3-storage.ts';
 
 // s3rver ships no type declarations; this is the part we use.
 interface S3rverInstance {
@@ -36,6 +38,8 @@ export interface TestS3Server {
   region: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** Options for createStorage's S3 driver on this server (path-style), with `extra` on top. */
+  storageOptions(extra?: Partial<S3StorageOptions>): StorageOptions;
   /** The next `count` PUTs whose path contains `pathPart` lose their connection as they arrive, as when S3 drops one. */
   dropPuts(pathPart: string, count: number): void;
   stop(): Promise<void>;
@@ -72,13 +76,14 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
       });
     });
   });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const credentials = { region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     requests,
     bucket,
-    region: 'us-east-1',
-    accessKeyId: 'S3RVER',
-    secretAccessKey: 'S3RVER',
+    ...credentials,
+    storageOptions: (extra) => ({ driver: 's3', bucket, endpoint, ...credentials, forcePathStyle: true, ...extra }),
     dropPuts(pathPart, count) {
       Object.assign(drops, { pathPart, left: count });
     },
