@@ -61,7 +61,7 @@ const PG_DISPATCH_PLAN = CompiledQuery.raw(
   set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`,
 );
 
-// The ids go through an array so the planner looks them up in the primary key (with a join it may scan the table).
+// The claimed ids go from the walk to the update through an array, each looked up in the primary key.
 const PG_CLAIM = `with due as (
   select d.id from webhook_deliveries d where ${DUE.replaceAll('$now', '$1')}
   order by d.next_attempt_at limit $2 for update of d skip locked),
@@ -224,8 +224,8 @@ export class WebhookRepository {
    * pending, so a receiver gets an interview's events in order, one at a time.
    *
    * One statement (plus a read on SQLite, whose RETURNING cannot name joined tables; on PostgreSQL under
-   * PG_DISPATCH_PLAN): the dispatcher claims many
-   * times a second, and on PostgreSQL each round trip is worth tens of deliveries. The partial indexes on pending
+   * PG_DISPATCH_PLAN): the dispatcher claims many times a second, and on PostgreSQL each round trip is worth tens of
+   * deliveries. The partial indexes on pending
    * deliveries (migration 2026-11-23T0900) make the walk read about what it claims; SKIP LOCKED lets several
    * processes claim side by side, and a row another process claimed meanwhile fails the lease test when re-read.
    */
@@ -282,8 +282,8 @@ export class WebhookRepository {
    * Attempts and what they set on their deliveries, many in one go: each attempt is logged, and its delivery
    * (if still leased to `lockedBy`) takes the outcome and loses the lease. On PostgreSQL one statement, the rows
    * travelling as one array parameter per column, then the unblocking of the next deliveries, in one transaction under
-   * PG_DISPATCH_PLAN; on SQLite two prepared
-   * statements a row, run together on the connection in one transaction (the caller's, if it is one).
+   * PG_DISPATCH_PLAN; on SQLite two prepared statements a row, run together on the connection in one transaction (the
+   * caller's, if it is one).
    */
   async recordOutcomes(outcomes: RecordedOutcome[], lockedBy: string): Promise<void> {
     if (outcomes.length === 0) return;
