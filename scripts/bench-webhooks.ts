@@ -33,7 +33,7 @@
 // BENCH_PG_SETTINGS='a = 1;b = 2' adds postgresql.conf lines (PostgreSQL), e.g. auto_explain's.
 // BENCH_PERF_DIR=dir records `perf record -a -g` of the machine over each throughput phase.
 // BENCH_EXPLAIN=1 (PostgreSQL) prints to stderr, about once a second, EXPLAIN (ANALYZE, BUFFERS) of the last claim.
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -346,12 +346,13 @@ class StatementStats {
 }
 
 /** BENCH_PERF_DIR=dir: `perf record` of the whole machine over each throughput phase (Linux perf needed). */
-function startPerf(): (() => Promise<void>) | undefined {
+async function startPerf(): Promise<(() => Promise<void>) | undefined> {
   const dir = process.env.BENCH_PERF_DIR;
   if (!dir) return undefined;
   fs.mkdirSync(dir, { recursive: true });
   const child = spawn('perf', ['record', '-a', '-g', '-F', '1999', '-o', path.join(dir, `drain-${Date.now()}.data`)], { stdio: 'ignore' });
-  execFileSync('sleep', ['0.3']);
+  // perf needs a moment to attach before the phase starts.
+  await new Promise((resolve) => setTimeout(resolve, 300));
   return () =>
     new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
@@ -387,7 +388,7 @@ async function platformPhase(
   const cpuProfile = process.env.BENCH_CPU_PROFILE_DIR && mode === 'drain';
   if (cpuProfile) await platform.request({ type: 'cpuProfile', on: true }, 'cpuProfiled');
   await statements?.reset();
-  const perf = mode === 'drain' ? startPerf() : undefined;
+  const perf = mode === 'drain' ? await startPerf() : undefined;
   const cpuBefore = cpuSnapshot('postgres');
   if (mode === 'drain') t0 = (await platform.request<{ t0: number }>({ type: 'resume' }, 'resumed')).t0;
   await receiver.waitFor(list.ids);

@@ -8,10 +8,11 @@ export interface CpuSnapshot {
   machineBusyMs: number;
   /** Time since boot all CPUs spent in any state, ms. */
   machineTotalMs: number;
-  /** CPU time of each live process named `name` (with its threads), ms, by pid. */
-  processesMs: Map<number, number>;
-  /** Each such process's title (its command line: PostgreSQL names its role there, e.g. "postgres: walwriter"). */
-  titles: Map<number, string>;
+  /**
+   * Each live process named `name`, by pid: its CPU time (with its threads), ms, and its title (its command line:
+   * PostgreSQL names its role there, e.g. "postgres: walwriter").
+   */
+  processes: Map<number, { ms: number; title: string }>;
 }
 
 /** A reading of /proc: the machine's CPU time, and that of the processes named `name` (for example `postgres`). */
@@ -20,8 +21,7 @@ export function cpuSnapshot(name: string): CpuSnapshot {
   // user nice system idle iowait irq softirq steal (guest times are already in user).
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = cpu;
   const busy = user + nice + system + irq + softirq + steal;
-  const processes = new Map<number, number>();
-  const titles = new Map<number, string>();
+  const processes = new Map<number, { ms: number; title: string }>();
   for (const pid of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     let stat: string;
@@ -34,14 +34,15 @@ export function cpuSnapshot(name: string): CpuSnapshot {
     if (stat.slice(stat.indexOf('(') + 1, close) !== name) continue;
     // After "pid (comm) ": state is field 3; utime and stime are fields 14 and 15.
     const fields = stat.slice(close + 2).split(' ');
-    processes.set(Number(pid), (Number(fields[11]) + Number(fields[12])) * TICK_MS);
+    let title = name;
     try {
-      titles.set(Number(pid), fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim());
+      title = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
     } catch {
-      titles.set(Number(pid), name);
+      // gone meanwhile: its CPU time above still counts
     }
+    processes.set(Number(pid), { ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS, title });
   }
-  return { machineBusyMs: busy * TICK_MS, machineTotalMs: (busy + idle + iowait) * TICK_MS, processesMs: processes, titles };
+  return { machineBusyMs: busy * TICK_MS, machineTotalMs: (busy + idle + iowait) * TICK_MS, processes };
 }
 
 /**
@@ -54,10 +55,10 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot) {
   let processesMs = 0;
   /** By role: the title's words before any address or database name (PostgreSQL: "walwriter", "autovacuum worker", a backend's user). */
   const byRole = new Map<string, number>();
-  for (const [pid, ms] of after.processesMs) {
-    const spent = ms - (before.processesMs.get(pid) ?? 0);
+  for (const [pid, { ms, title }] of after.processes) {
+    const spent = ms - (before.processes.get(pid)?.ms ?? 0);
     processesMs += spent;
-    const role = (after.titles.get(pid) ?? '').replace(/^postgres: /, '').replace(/\s*\d+\.\d+\.\d+\.\d+.*$/, '').replace(/^(\w+) \w+$/, 'backend $1');
+    const role = title.replace(/^postgres: /, '').replace(/\s*\d+\.\d+\.\d+\.\d+.*$/, '').replace(/^(\w+) \w+$/, 'backend $1');
     byRole.set(role, (byRole.get(role) ?? 0) + spent);
   }
   return { busyShare: total > 0 ? busyMs / total : NaN, busyMs, processesMs, byRole };
