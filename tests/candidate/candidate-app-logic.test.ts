@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { CandidateApiError, NetworkError, isRetryable, tokenFromPath } from '../../web-candidate/src/data/candidate-api.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { CandidateApiError, NetworkError, isRetryable, parseRetryAfter, tokenFromPath, type CandidateApi } from '../../web-candidate/src/data/candidate-api.ts';
+import type { ChunkStore, StoredTake } from '../../web-candidate/src/data/chunk-store.ts';
+import { UploadQueue, retryDelayMs } from '../../web-candidate/src/data/upload-queue.ts';
 import { clock, countdownAnnouncement, spokenDuration } from '../../web-candidate/src/lib/time-format.ts';
 import { chooseRecordingType, recordingBitrates } from '../../web-candidate/src/media/recorder-format.ts';
 
@@ -52,5 +54,65 @@ describe('candidate app logic', () => {
     expect(new CandidateApiError(410, 'invitation_expired', 'late').closesInterview).toBe(true);
     expect(new CandidateApiError(404, 'link_not_found', 'no').closesInterview).toBe(true);
     expect(new CandidateApiError(404, 'answer_not_found', 'no').closesInterview).toBe(false);
+  });
+
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    const now = Date.parse('2025-06-02T10:00:00Z');
+    expect(parseRetryAfter('1', now)).toBe(1000);
+    expect(parseRetryAfter(' 30 ', now)).toBe(30_000);
+    expect(parseRetryAfter('Mon, 02 Jun 2025 10:00:05 GMT', now)).toBe(5000);
+    expect(parseRetryAfter('Mon, 02 Jun 2025 09:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(null, now)).toBeNull();
+  });
+
+  it('waits before sending a piece again at least as long as the server asks, up to the longest backoff', () => {
+    const limits = { baseMs: 1000, maxMs: 30_000 };
+    const lowestJitter = () => 0;
+    expect(retryDelayMs(1, null, limits, lowestJitter)).toBe(800);
+    expect(retryDelayMs(1, 2000, limits, lowestJitter)).toBe(2000);
+    // A Retry-After of an hour would leave the candidate watching an upload that does not move.
+    expect(retryDelayMs(1, 3_600_000, limits, lowestJitter)).toBe(30_000);
+    // Deep into an outage the backoff is already longer than what the server asks.
+    expect(retryDelayMs(6, 1000, limits, lowestJitter)).toBe(24_000);
+  });
+
+  it('does not send a piece refused with 503 and Retry-After again sooner, even when later pieces get through', async () => {
+    vi.useFakeTimers();
+    vi.stubGlobal('window', new EventTarget());
+    const sent: { seq: number; at: number }[] = [];
+    let refused = false;
+    const api = {
+      async putChunk(_answerId: string, seq: number, blob: Blob) {
+        sent.push({ seq, at: Date.now() });
+        if (seq === 0 && !refused) {
+          refused = true;
+          throw new CandidateApiError(503, 'unavailable', 'The chunk could not be stored just now; send it again', [], 5000);
+        }
+        return { seq, size: blob.size, duplicate: false };
+      },
+    } as unknown as CandidateApi;
+    const store = { deleteChunk: async () => undefined } as unknown as ChunkStore;
+    const queue = new UploadQueue(api, store);
+    try {
+      queue.start();
+      queue.track({ answerId: 'take-1', createdAt: 1 } as StoredTake);
+      const startedAt = Date.now();
+      queue.enqueue('take-1', 0, new Blob(['first second']));
+      await vi.advanceTimersByTimeAsync(0);
+      // Piece 1 gets through: that ends a backoff, but not the wait the server asked for piece 0.
+      queue.enqueue('take-1', 1, new Blob(['next second']));
+      await vi.advanceTimersByTimeAsync(4900);
+      expect(sent.map((s) => s.seq)).toEqual([0, 1]);
+      expect(queue.state.pendingChunks).toBe(1);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(sent.map((s) => s.seq)).toEqual([0, 1, 0]);
+      expect(sent[2]!.at - startedAt).toBeGreaterThanOrEqual(5000);
+      expect(queue.state.pendingChunks).toBe(0);
+    } finally {
+      queue.stop();
+      vi.unstubAllGlobals();
+      vi.useRealTimers();
+    }
   });
 });

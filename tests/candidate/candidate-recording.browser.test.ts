@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
-import type { Browser, Response } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from '../../server/media/media-probe.ts';
 import { launchBrowser, newCandidateContext } from '../support/browser.ts';
@@ -59,6 +59,25 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
 
   const isChunkPut = (response: Response, seq?: number) =>
     response.request().method() === 'PUT' && new RegExp(`/answers/[^/]+/chunks/${seq ?? '\\d+'}$`).test(response.url());
+
+  /** The recorded pieces the candidate's browser still keeps in IndexedDB (the app's chunk store). */
+  function piecesOnDevice(page: Page): Promise<{ answerId: string; seq: number; size: number }[]> {
+    return page.evaluate(
+      () =>
+        new Promise<{ answerId: string; seq: number; size: number }[]>((resolve, reject) => {
+          const open = indexedDB.open('oneway-candidate');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const all = open.result.transaction('chunks').objectStore('chunks').getAll();
+            all.onerror = () => reject(all.error);
+            all.onsuccess = () => {
+              resolve(all.result.map(({ answerId, seq, size }) => ({ answerId, seq, size })));
+              open.result.close();
+            };
+          };
+        }),
+    );
+  }
 
   async function bytesOf(key: string): Promise<Buffer> {
     const { stream } = await t.running.platform.services.storage.read(key);
@@ -275,18 +294,7 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
       await candidate.startInterview();
       const held1 = await candidate.record(4000);
       expect(await candidate.pendingPieces()).toBeGreaterThanOrEqual(4);
-      const localChunks = () =>
-        page.evaluate(
-          () =>
-            new Promise<number>((resolve, reject) => {
-              const open = indexedDB.open('oneway-candidate');
-              open.onerror = () => reject(open.error);
-              open.onsuccess = () => {
-                const count = open.result.transaction('chunks').objectStore('chunks').count();
-                count.onsuccess = () => resolve(count.result);
-              };
-            }),
-        );
+      const localChunks = async () => (await piecesOnDevice(page)).length;
       const recordedPieces = await localChunks();
       expect(recordedPieces).toBeGreaterThanOrEqual(4);
 
@@ -413,6 +421,68 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
       const held2 = await answerLastQuestion(candidate);
       await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
       await context.close();
+    }, 120_000);
+
+    it('keeps a chunk answered 503 unavailable with Retry-After on the device and sends it again no sooner than asked', async () => {
+      const { interviewId, url, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const candidate = await openCandidate(url);
+      const { page } = candidate;
+      // What the server answers when storage did not take a chunk (docs/candidate-api.md), but asking for
+      // 2 s instead of its 1 s: the app's own first backoff (0.8 to 1.2 s) then cannot pass for honouring it.
+      const retryAfterSeconds = 2;
+      const unavailable = { error: { code: 'unavailable', message: 'The chunk could not be stored just now; send it again', retryAfterSeconds } };
+      const chunk2 = /\/api\/candidate\/[^/]+\/answers\/([^/]+)\/chunks\/2$/;
+      // Every PUT of a chunk 2 and its answer, by take, as the browser sent and got them.
+      const sent: { answerId: string; at: number }[] = [];
+      const answered: { answerId: string; status: number; at: number }[] = [];
+      page.on('request', (request) => {
+        const match = chunk2.exec(request.url());
+        if (match && request.method() === 'PUT') sent.push({ answerId: match[1]!, at: Date.now() });
+      });
+      page.on('response', (response) => {
+        if (isChunkPut(response, 2)) answered.push({ answerId: chunk2.exec(response.url())![1]!, status: response.status(), at: Date.now() });
+      });
+      // The first two PUTs of chunk 2 (of the first take) are refused; every other request reaches the server.
+      let refusedTake: string | undefined;
+      const ofRefusedTake = <T extends { answerId: string }>(list: T[]) => list.filter((entry) => entry.answerId === refusedTake);
+      let refused = 0;
+      let keptOnDevice: { answerId: string; seq: number; size: number }[] = [];
+      await page.route(chunk2, async (route) => {
+        if (route.request().method() !== 'PUT' || refused === 2) return route.fallback();
+        refusedTake ??= chunk2.exec(route.request().url())![1]!;
+        refused++;
+        // Sent again after the first 503, so the app has not let go of it.
+        if (refused === 2) keptOnDevice = await piecesOnDevice(page);
+        await route.fulfill({ status: 503, headers: { 'retry-after': String(retryAfterSeconds) }, contentType: 'application/json', body: JSON.stringify(unavailable) });
+      });
+      await candidate.startInterview();
+      const held1 = await candidate.record(6000);
+      // Refused twice, then sent once more and stored by the real server.
+      await expect.poll(() => ofRefusedTake(answered).map((a) => a.status), { timeout: 15_000 }).toEqual([503, 503, 201]);
+      const sentAt = ofRefusedTake(sent).map((s) => s.at);
+      const refusedAt = ofRefusedTake(answered).map((a) => a.at);
+      expect(sentAt).toHaveLength(3);
+      for (const i of [0, 1]) {
+        // Measured here, a few ms of event delivery off the app's own clock.
+        expect(sentAt[i + 1]! - refusedAt[i]!, `wait after 503 number ${i + 1}`).toBeGreaterThanOrEqual(retryAfterSeconds * 1000 - 50);
+      }
+      expect(keptOnDevice).toContainEqual(expect.objectContaining({ answerId: refusedTake, seq: 2 }));
+
+      await candidate.submitAnswer();
+      const held2 = await answerLastQuestion(candidate);
+      expect(await piecesOnDevice(page)).toEqual([]);
+      // Before finalisation removes them: every piece of the take held once, chunk 2 as the device kept it.
+      const db = t.database.db;
+      const take = await db.selectFrom('answers').select(['chunk_count', 'bytes_received']).where('id', '=', refusedTake!).executeTakeFirstOrThrow();
+      const chunks = await db.selectFrom('answer_chunks').select(['seq', 'size']).where('answer_id', '=', refusedTake!).orderBy('seq').execute();
+      expect(chunks.map((c) => c.seq)).toEqual(Array.from({ length: Number(take.chunk_count) }, (_, seq) => seq));
+      expect(chunks.reduce((sum, c) => sum + Number(c.size), 0)).toBe(Number(take.bytes_received));
+      expect(Number(chunks[2]!.size)).toBe(keptOnDevice.find((p) => p.answerId === refusedTake && p.seq === 2)!.size);
+
+      const { live } = await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+      expect(live.get(q1)!.id).toBe(refusedTake);
+      await candidate.context.close();
     }, 120_000);
   }
 });

@@ -77,6 +77,8 @@ export class CandidateApiError extends Error {
     readonly code: CandidateErrorCode,
     message: string,
     readonly missing: number[] = [],
+    /** How long the server asked to be left alone before this is tried again (Retry-After), if it said. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
     this.name = 'CandidateApiError';
@@ -103,6 +105,14 @@ export class NetworkError extends Error {
 
 export function isRetryable(error: unknown): boolean {
   return error instanceof NetworkError || (error instanceof CandidateApiError && error.retryable);
+}
+
+/** Retry-After as seconds or an HTTP date, in milliseconds from `now`; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number): number | null {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
 /** `/i/<token>` → token; null on any other path. */
@@ -182,7 +192,8 @@ export class CandidateApi {
     }
     if (!res.ok) {
       const err = parsed?.error;
-      throw new CandidateApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `HTTP ${res.status}`, Array.isArray(err?.missing) ? err.missing : Array.isArray(parsed?.missing) ? parsed.missing : []);
+      const missing = Array.isArray(err?.missing) ? err.missing : Array.isArray(parsed?.missing) ? parsed.missing : [];
+      throw new CandidateApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `HTTP ${res.status}`, missing, parseRetryAfter(res.headers.get('retry-after'), Date.now()));
     }
     return parsed as T;
   }

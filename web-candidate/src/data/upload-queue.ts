@@ -39,19 +39,33 @@ export interface UploadQueueOptions {
   maxBackoffMs?: number;
 }
 
-interface ChunkJob {
+interface Retry {
+  attempts: number;
+  notBefore: number;
+  /**
+   * The server asked (Retry-After) not to be sent this again before then: the connection coming back or
+   * another request getting through ends a backoff, not that wait.
+   */
+  askedUntil?: number;
+}
+
+interface ChunkJob extends Retry {
   answerId: string;
   seq: number;
   size: number;
   /** Kept for pieces recorded in this session; restored pieces are read from IndexedDB when sent. */
   blob?: Blob;
-  attempts: number;
-  notBefore: number;
 }
 
-interface Retry {
-  attempts: number;
-  notBefore: number;
+/**
+ * How long to wait before the next try after `attempts` failures: exponential backoff with ±20% jitter,
+ * and never sooner than the server asked (`retryAfterMs`, from Retry-After on a 503 or 429). What the
+ * server asks for is honoured up to `maxMs`: a candidate watching their answer upload should not be
+ * parked for minutes by a misconfigured proxy.
+ */
+export function retryDelayMs(attempts: number, retryAfterMs: number | null, limits: { baseMs: number; maxMs: number }, random = Math.random): number {
+  const backoff = Math.round(Math.min(limits.maxMs, limits.baseMs * 2 ** Math.min(attempts - 1, 10)) * (0.8 + random() * 0.4));
+  return retryAfterMs === null ? backoff : Math.max(backoff, Math.min(retryAfterMs, limits.maxMs));
 }
 
 const jobKey = (answerId: string, seq: number) => `${answerId}#${seq}`;
@@ -191,8 +205,8 @@ export class UploadQueue extends EventTarget {
   private readonly onOnline = () => {
     this.online = true;
     // The connection is back: everything waiting on a backoff goes now.
-    for (const job of this.jobs.values()) job.notBefore = 0;
-    for (const retry of this.submitRetries.values()) retry.notBefore = 0;
+    for (const job of this.jobs.values()) this.retrySoon(job);
+    for (const retry of this.submitRetries.values()) this.retrySoon(retry);
     this.changed();
     this.pump();
   };
@@ -239,9 +253,18 @@ export class UploadQueue extends EventTarget {
     }, Math.max(0, at - Date.now()));
   }
 
-  private backoff(attempts: number): number {
-    const delay = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** Math.min(attempts - 1, 10));
-    return Math.round(delay * (0.8 + Math.random() * 0.4));
+  /** Counts a failed try and sets when the next may go. */
+  private scheduleRetry(retry: Retry, error: unknown): void {
+    const now = Date.now();
+    const retryAfterMs = error instanceof CandidateApiError ? error.retryAfterMs : null;
+    retry.attempts++;
+    retry.notBefore = now + retryDelayMs(retry.attempts, retryAfterMs, { baseMs: this.baseBackoffMs, maxMs: this.maxBackoffMs });
+    retry.askedUntil = retryAfterMs === null ? undefined : now + Math.min(retryAfterMs, this.maxBackoffMs);
+  }
+
+  /** Ends a backoff early, but not a wait the server asked for. */
+  private retrySoon(retry: Retry): void {
+    retry.notBefore = retry.askedUntil ?? 0;
   }
 
   private async upload(job: ChunkJob): Promise<void> {
@@ -275,21 +298,19 @@ export class UploadQueue extends EventTarget {
   private serverAnswered(): void {
     if (!this.retrying) return;
     this.retrying = false;
-    for (const job of this.jobs.values()) job.notBefore = 0;
-    for (const retry of this.submitRetries.values()) retry.notBefore = 0;
+    for (const job of this.jobs.values()) this.retrySoon(job);
+    for (const retry of this.submitRetries.values()) this.retrySoon(retry);
   }
 
   private async uploadFailed(job: ChunkJob, error: unknown): Promise<void> {
     if (isRetryable(error)) {
-      job.attempts++;
-      job.notBefore = Date.now() + this.backoff(job.attempts);
+      this.scheduleRetry(job, error);
       this.retrying = true;
       return;
     }
     if (!(error instanceof CandidateApiError)) {
       this.error = `A piece of your answer could not be saved on this device (${String((error as Error)?.message ?? error)}).`;
-      job.attempts++;
-      job.notBefore = Date.now() + this.backoff(job.attempts);
+      this.scheduleRetry(job, error);
       return;
     }
     if (error.closesInterview) return this.close(error);
@@ -326,8 +347,7 @@ export class UploadQueue extends EventTarget {
     } catch (error) {
       if (isRetryable(error)) {
         const retry = this.submitRetries.get(answerId) ?? { attempts: 0, notBefore: 0 };
-        retry.attempts++;
-        retry.notBefore = Date.now() + this.backoff(retry.attempts);
+        this.scheduleRetry(retry, error);
         this.submitRetries.set(answerId, retry);
         this.retrying = true;
       } else if (error instanceof CandidateApiError && error.closesInterview) {
