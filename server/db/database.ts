@@ -17,7 +17,7 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
 export function createDatabase(target: DatabaseTarget): Db {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+    const pool = new pg.Pool({ connectionString: target.url, max: 10, Client: PreparingClient });
     // An idle connection killed by the server (restart, failover) must not crash the process; the pool replaces it.
     pool.on('error', (error) => process.stderr.write(`${JSON.stringify({ level: 'warn', msg: 'idle PostgreSQL connection lost', error: error.message })}\n`));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -34,6 +34,31 @@ export function createDatabase(target: DatabaseTarget): Db {
   sqliteHandles.set(db.getExecutor().adapter, sqlite);
   return db;
 }
+
+/** SQL texts kept prepared on every PostgreSQL connection, with their statement names (see keptPrepared). */
+const keptPreparedNames = new Map<string, string>();
+
+/**
+ * Marks a statement's SQL text (raw SQL, the same text every call) to be kept prepared on each PostgreSQL connection:
+ * parsed, analysed and, under plan_cache_mode = force_generic_plan, planned once per connection instead of on
+ * every call. For the few statements a hot loop repeats (the webhook dispatcher's), whose planning was about a fifth
+ * of PostgreSQL's time in bench:webhooks. Only for statements whose one generic plan is right whatever the
+ * arguments. Returns the text.
+ */
+export function keptPrepared(text: string): string {
+  if (!keptPreparedNames.has(text)) keptPreparedNames.set(text, `kept_${keptPreparedNames.size}`);
+  return text;
+}
+
+/** A pg client that runs the texts marked by keptPrepared as named statements (node-postgres prepares each once per connection). */
+class PreparingClient extends pg.Client {}
+const plainQuery = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
+// One replacement for pg's many overloads: Kysely calls query(text, values) and query(cursor).
+PreparingClient.prototype.query = function (this: pg.Client, config: unknown, ...rest: unknown[]) {
+  const name = typeof config === 'string' ? keptPreparedNames.get(config) : undefined;
+  if (name !== undefined && Array.isArray(rest[0])) return plainQuery.call(this, { name, text: config, values: rest[0] });
+  return plainQuery.call(this, config, ...rest);
+} as typeof pg.Client.prototype.query;
 
 /** Each SQLite Kysely's connection, by its adapter: a transaction of that Kysely has the same adapter object. */
 const sqliteHandles = new WeakMap<object, SQLite.Database>();
