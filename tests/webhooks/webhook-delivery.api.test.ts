@@ -369,6 +369,49 @@ describe.each(databaseKinds)('webhook delivery on %s', (kind) => {
     });
   });
 
+  describe('deleting a webhook', () => {
+    const orphanAttempts = () =>
+      t.database.db
+        .selectFrom('webhook_attempts as a')
+        .leftJoin('webhook_deliveries as d', 'd.id', 'a.delivery_id')
+        .select('a.id')
+        .where('d.id', 'is', null)
+        .execute();
+
+    it('deletes its deliveries and their attempts with it', async () => {
+      const e = await endpoint();
+      e.receiver.reply = () => ({ status: 500 });
+      await invite(e);
+      await t.drainWebhooks();
+      const [delivery] = await deliveries(e);
+      expect(delivery).toMatchObject({ status: 'pending', attempts: 1 });
+      const attemptsOf = () => t.database.db.selectFrom('webhook_attempts').select('id').where('delivery_id', '=', delivery.id).execute();
+      expect(await attemptsOf()).toHaveLength(1);
+      expect((await e.ws.api.delete(`/api/webhooks/${e.hookId}`)).status).toBe(204);
+      expect(await t.database.db.selectFrom('webhook_deliveries').select('id').where('webhook_id', '=', e.hookId).execute()).toEqual([]);
+      expect(await attemptsOf()).toEqual([]);
+      expect(await orphanAttempts()).toEqual([]);
+    });
+
+    it('while an event is being sent to it: the answer is not logged, and the outcomes written with it are', async () => {
+      const deleted = await endpoint();
+      const kept = await endpoint();
+      let answer!: () => void;
+      const answered = new Promise<void>((resolve) => (answer = resolve));
+      deleted.receiver.reply = () => ({ status: 200, hold: answered });
+      kept.receiver.reply = () => ({ status: 200, hold: answered });
+      await invite(deleted);
+      await invite(kept);
+      const draining = t.drainWebhooks();
+      await expect.poll(() => deleted.receiver.received.length + kept.receiver.received.length).toBe(2);
+      expect((await deleted.ws.api.delete(`/api/webhooks/${deleted.hookId}`)).status).toBe(204);
+      answer();
+      await draining;
+      expect(await deliveries(kept)).toMatchObject([{ status: 'succeeded', attempts: 1 }]);
+      expect(await orphanAttempts()).toEqual([]);
+    });
+  });
+
   describe('subscriptions', () => {
     it('a webhook subscribed only to interview.finish gets nothing on invite, cancel or delete', async () => {
       const e = await endpoint(['interview.finish']);
