@@ -10,7 +10,8 @@
 //    driver (scripts/bench/bare-upload-server.ts): what HTTP alone allows on this machine, so the platform's own
 //    overhead is server/bare (the client shares the machine's cores with whichever server it talks to);
 //  - the server process's peak RSS (VmHWM, /proc sampled every 100 ms) at 10, N and 100 candidates, each
-//    level in a fresh server process;
+//    level in a fresh server process, and its process.memoryUsage() (heap, V8 old/new space, external, array
+//    buffers) at its highest sampled RSS;
 //  - p50/p95 from submit to `ready` for two-minute answers, one at a time, and beside each the bare ffmpeg
 //    remux + thumbnail commands on the same recording;
 //  - extractThumbnail at 1 s on a remuxed 30-second and 10-minute answer (fast seek: same time).
@@ -386,10 +387,24 @@ class RssSampler {
   }
 }
 
+/** process.memoryUsage() of the server at its highest sampled RSS, in MB (printed by bench-server.ts on exit). */
+interface MemoryAtPeak {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+  /** V8 heap spaces (bench-server.ts also prints the others). */
+  old?: number;
+  new?: number;
+}
+
 interface ServerProcess {
   url: string;
   pid: number;
   stop(): Promise<void>;
+  /** Known once stopped (bench-server.ts only). */
+  memoryAtPeak(): MemoryAtPeak | undefined;
 }
 
 /** The server alone in a child node process (not a tsx wrapper), so /proc/<pid> is the server itself. */
@@ -401,7 +416,13 @@ async function startServerProcess(env: NodeJS.ProcessEnv, script = 'scripts/benc
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   }));
-  createInterface({ input: child.stderr! }).on('line', (line) => process.stderr.write(`[server] ${line}\n`));
+  let memoryAtPeak: MemoryAtPeak | undefined;
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    if (line.startsWith('{"memoryAtPeak"')) {
+      memoryAtPeak = JSON.parse(line).memoryAtPeak;
+    }
+    process.stderr.write(`[server] ${line}\n`);
+  });
   const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the server did not start within 60 s')), 60_000);
     child.once('exit', (code) => reject(new Error(`the server exited with ${code} before it was ready`)));
@@ -419,7 +440,7 @@ async function startServerProcess(env: NodeJS.ProcessEnv, script = 'scripts/benc
       process.stderr.write(`[server] ${line}\n`);
     });
   });
-  return { url: ready.url, pid: child.pid!, stop: () => stopChild(child) };
+  return { url: ready.url, pid: child.pid!, stop: () => stopChild(child), memoryAtPeak: () => memoryAtPeak };
 }
 
 interface S3Process {
@@ -586,6 +607,7 @@ interface LevelResult {
   bareCpuMsPerChunk: number;
   peakRssMb: number;
   idleRssMb: number;
+  memoryAtPeak?: MemoryAtPeak;
   serverPutP50: number;
   serverPutP95: number;
   directPutP50: number;
@@ -599,8 +621,18 @@ interface LevelResult {
 }
 
 async function throughputLevel(platform: Platform, storageOptions: StorageOptions, count: number, rounds: number, chunks: Buffer[]): Promise<LevelResult> {
-  const bytes = count * chunks.reduce((n, c) => n + c.byteLength, 0);
   const server = await startServerProcess(platform.env);
+  let result: LevelResult;
+  try {
+    result = await throughputRounds(server, platform, storageOptions, count, rounds, chunks);
+  } finally {
+    await server.stop();
+  }
+  return { ...result, memoryAtPeak: server.memoryAtPeak() };
+}
+
+async function throughputRounds(server: ServerProcess, platform: Platform, storageOptions: StorageOptions, count: number, rounds: number, chunks: Buffer[]): Promise<LevelResult> {
+  const bytes = count * chunks.reduce((n, c) => n + c.byteLength, 0);
   const bare = await startServerProcess(platform.env, 'scripts/bench/bare-upload-server.ts');
   const api = new Client(server.url, platform.apiKey);
   const client = new Client(server.url, undefined, count + 8);
@@ -659,7 +691,6 @@ async function throughputLevel(platform: Platform, storageOptions: StorageOption
     client.close();
     bareClient.close();
     api.close();
-    await server.stop();
     await bare.stop();
   }
 }
@@ -872,6 +903,11 @@ async function main() {
           fmt(l.peakRssMb).padStart(11),
         ].join('  '),
       );
+    }
+    out.push('server memory at its highest sampled RSS (process.memoryUsage(), MB): rss / heapTotal / heapUsed (old space, new space) / external / arrayBuffers');
+    for (const l of levels) {
+      const m = l.memoryAtPeak;
+      out.push(`${String(l.candidates).padStart(10)}  ${m ? `${fmt(m.rss)} / ${fmt(m.heapTotal)} / ${fmt(m.heapUsed)} (${fmt(m.old ?? NaN)}, ${fmt(m.new ?? NaN)}) / ${fmt(m.external)} / ${fmt(m.arrayBuffers)}` : 'not reported'}`);
     }
     out.push('');
     out.push(`finalisation of ${final.latencies.length} two-minute answers (${fmt((await readFile(longRecording)).byteLength / MiB)} MiB, ${FINALIZE_SECONDS} chunks), one at a time, polled every ${POLL_MS} ms:`);
