@@ -155,7 +155,9 @@ function explainClaims() {
   // At the driver: the claim may run inside a transaction of its own.
   const query = pg.Client.prototype.query as (...args: any[]) => any;
   pg.Client.prototype.query = function (this: pg.Client, ...args: any[]) {
-    if (typeof args[0] === 'string' && /^\s*with due as/.test(args[0])) last = { sql: args[0], parameters: args[1] ?? [] };
+    // A text, or a named statement's { name, text, values } (see keptPrepared).
+    const [text, values] = typeof args[0] === 'string' ? [args[0], args[1]] : [args[0]?.text, args[0]?.values];
+    if (typeof text === 'string' && /^\s*with due as/.test(text)) last = { sql: text, parameters: values ?? [] };
     return query.apply(this, args);
   } as typeof pg.Client.prototype.query;
   const timer = setInterval(async () => {
@@ -167,7 +169,10 @@ function explainClaims() {
     await db
       .transaction()
       .execute(async (trx) => {
-        await trx.executeQuery(CompiledQuery.raw(`select set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)`));
+        await trx.executeQuery(
+          CompiledQuery.raw(`select set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true), set_config('enable_seqscan', 'off', true),
+            set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`),
+        );
         const { rows } = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain (analyze, buffers) ${claim.sql}`, parameters));
         const pending = await trx.executeQuery<{ n: string }>(CompiledQuery.raw(`select count(*) as n from webhook_deliveries where status = 'pending'`));
         console.error(`--- claim plan, ${pending.rows[0]!.n} pending:\n${rows.map((r) => r['QUERY PLAN']).join('\n')}`);

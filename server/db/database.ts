@@ -52,9 +52,10 @@ export function keptPrepared(text: string): string {
 
 /** A pg client that runs the texts marked by keptPrepared as named statements (node-postgres prepares each once per connection). */
 class PreparingClient extends pg.Client {}
-const plainQuery = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
-// One replacement for pg's many overloads: Kysely calls query(text, values) and query(cursor).
+// One replacement for pg's many overloads: Kysely calls query(text, values) and query(cursor). pg's own is looked up at
+// each call, so a wrapper installed later (bench:webhooks' BENCH_EXPLAIN) still sees every query.
 PreparingClient.prototype.query = function (this: pg.Client, config: unknown, ...rest: unknown[]) {
+  const plainQuery = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
   const name = typeof config === 'string' ? keptPreparedNames.get(config) : undefined;
   if (name !== undefined && Array.isArray(rest[0])) return plainQuery.call(this, { name, text: config, values: rest[0] });
   return plainQuery.call(this, config, ...rest);
