@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newCandidateContext } from '../support/browser.ts';
-import { CandidatePage, ensureCandidateAppBuilt } from '../support/candidate-app.ts';
+import { CandidatePage, describeFocused, ensureCandidateAppBuilt, isFocused, tabTo } from '../support/candidate-app.ts';
 import { createPosition, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
 
-/** Closed links, the think-time countdown and the phone layout of the candidate app, in Chromium. */
+/** Closed links, the device check, the think-time countdown, keyboard-only use and the phone layout of the candidate app, in Chromium. */
 describe('candidate app pages in Chromium', () => {
   let t: TestPlatform;
   let ws: TestWorkspace;
@@ -154,5 +154,196 @@ describe('candidate app pages in Chromium', () => {
     });
     expect(['BUTTON', 'VIDEO']).toContain(focused);
     await candidate.context.close();
+  }, 60_000);
+
+  /** Waits until the video shows the camera: frames have a size, time moves on and the picture changes. */
+  async function expectLiveVideo(video: Locator) {
+    const sample = () =>
+      video.evaluate((v: HTMLVideoElement) => {
+        let picture = 0;
+        if (v.videoWidth > 0) {
+          const canvas = document.createElement('canvas');
+          canvas.width = v.videoWidth;
+          canvas.height = v.videoHeight;
+          const g = canvas.getContext('2d')!;
+          g.drawImage(v, 0, 0);
+          const { data } = g.getImageData(0, 0, canvas.width, canvas.height);
+          for (let i = 0; i < data.length; i += 4) picture = (picture * 31 + data[i]! + data[i + 1]! + data[i + 2]!) >>> 0;
+        }
+        return { width: v.videoWidth, height: v.videoHeight, time: v.currentTime, paused: v.paused, picture };
+      });
+    await expect.poll(async () => (await sample()).width, { timeout: 10_000 }).toBeGreaterThan(0);
+    const first = await sample();
+    expect(first.height).toBeGreaterThan(0);
+    expect(first.paused).toBe(false);
+    await expect.poll(async () => (await sample()).time, { timeout: 5000 }).toBeGreaterThan(first.time + 0.5);
+    // Chromium's fake camera animates: a frozen picture would be a stalled preview.
+    await expect.poll(async () => (await sample()).picture, { timeout: 5000 }).not.toBe(first.picture);
+  }
+
+  /** The camera and microphone ids the preview's stream uses, and its tracks' ids (new ones after a device change). */
+  function previewDevices(video: Locator) {
+    return video.evaluate((v: HTMLVideoElement) => {
+      const stream = v.srcObject as MediaStream | null;
+      const camera = stream?.getVideoTracks()[0];
+      const microphone = stream?.getAudioTracks()[0];
+      return {
+        cameraId: camera?.getSettings().deviceId ?? '',
+        microphoneId: microphone?.getSettings().deviceId ?? '',
+        tracks: `${camera?.id ?? ''} ${microphone?.id ?? ''}`,
+      };
+    });
+  }
+
+  it('previews the camera, moves the microphone level and lets the candidate choose either device', async () => {
+    const { url } = await invite();
+    const candidate = await open(url);
+    const { page } = candidate;
+    await candidate.button('Start interview').click();
+    await candidate.heading().filter({ hasText: 'Check your camera and microphone' }).waitFor();
+    const preview = page.getByLabel('Camera preview', { exact: true });
+    await expectLiveVideo(preview);
+
+    // The level meter is a meter to assistive tech, and Chromium's fake microphone beeps about once a second.
+    const meter = page.getByRole('meter', { name: 'Microphone level' });
+    await meter.waitFor({ timeout: 5000 });
+    expect(await meter.getAttribute('aria-valuemin')).toBe('0');
+    expect(await meter.getAttribute('aria-valuemax')).toBe('100');
+    // Both what assistive tech is told and the bar on screen move above zero at some point.
+    const bar = page.locator('mic-level-meter .bar');
+    const heard = { meter: 0, bar: 0 };
+    await expect
+      .poll(
+        async () => {
+          heard.meter = Math.max(heard.meter, Number(await meter.getAttribute('aria-valuenow')));
+          heard.bar = Math.max(heard.bar, await bar.evaluate((el) => Number(getComputedStyle(el).getPropertyValue('--level') || 0)));
+          return heard;
+        },
+        { timeout: 15_000, interval: 100 },
+      )
+      .toEqual({ meter: expect.toSatisfy((n: number) => n > 0), bar: expect.toSatisfy((n: number) => n > 0) });
+    await page.getByText('Microphone works: we can hear you.').waitFor({ timeout: 10_000 });
+
+    const cameraChoice = page.getByRole('combobox', { name: 'Camera', exact: true });
+    const microphoneChoice = page.getByRole('combobox', { name: 'Microphone', exact: true });
+    const options = (select: Locator) =>
+      select.evaluate((s: HTMLSelectElement) => [...s.options].map((o) => ({ value: o.value, label: o.label, selected: o.selected })));
+    await expect.poll(() => cameraChoice.isEnabled()).toBe(true);
+    const cameras = await options(cameraChoice);
+    const microphones = await options(microphoneChoice);
+    expect(cameras.length).toBeGreaterThanOrEqual(1);
+    expect(microphones.length).toBeGreaterThanOrEqual(1);
+    for (const device of [...cameras, ...microphones]) {
+      expect(device.value).not.toBe('');
+      expect(device.label).not.toBe('');
+    }
+    // The choice shown is the device the preview uses.
+    const before = await previewDevices(preview);
+    expect(cameras.find((c) => c.selected)?.value).toBe(before.cameraId);
+    expect(microphones.find((m) => m.selected)?.value).toBe(before.microphoneId);
+
+    // Choosing a device (a second one where Chromium offers one, else the same again) reopens the preview with it.
+    let tracks = before.tracks;
+    for (const [select, list, key] of [
+      [cameraChoice, cameras, 'cameraId'],
+      [microphoneChoice, microphones, 'microphoneId'],
+    ] as const) {
+      const chosen = (list.find((d) => !d.selected) ?? list[0]!).value;
+      const previousTracks = tracks;
+      await select.selectOption(chosen);
+      await expect
+        .poll(() => previewDevices(preview), { timeout: 10_000 })
+        .toMatchObject({ [key]: chosen, tracks: expect.toSatisfy((now: string) => now !== previousTracks, 'new tracks') });
+      tracks = (await previewDevices(preview)).tracks;
+      await expect.poll(() => select.inputValue()).toBe(chosen);
+      await expectLiveVideo(preview);
+    }
+    await candidate.shot('candidate-device-check-chosen');
+    await candidate.button('Continue to the first question').click();
+    await page.getByText(/^Question \d+ of \d+$/).waitFor();
+    await expectLiveVideo(page.getByLabel('Your camera', { exact: true }));
+    expect(candidate.errors).toEqual([]);
+    await candidate.context.close();
+  }, 60_000);
+
+  it('can be done from the welcome page to the end with the keyboard alone', async () => {
+    const position = await ws.api.post('/api/positions', {
+      name: 'Keyboard Only',
+      questions: [{ title: 'Why do you want this job?', thinkTimeSeconds: 0, maxAnswerSeconds: 60, retakes: 0 }],
+    });
+    expect(position.status).toBe(201);
+    const res = await ws.api.post(`/api/positions/${position.body.id}/interviews`, { name: 'Ada Lovelace', email: `ada.${randomBytes(4).toString('hex')}@example.com`, sendEmail: false });
+    expect(res.status).toBe(201);
+    const context = await newCandidateContext(browser, { origin: t.url });
+    // Proof that nothing below used a pointer: the page counts every pointer or mouse press.
+    await context.addInitScript(() => {
+      const w = window as unknown as { pointerPresses: number };
+      w.pointerPresses = 0;
+      for (const type of ['pointerdown', 'mousedown', 'touchstart']) addEventListener(type, () => w.pointerPresses++, true);
+    });
+    const candidate = await CandidatePage.open(context, res.body.url.public);
+    const { page } = candidate;
+    const keyboard = page.keyboard;
+
+    /** Tabs to the button, checks it shows the focus ring, and presses `key` on it. */
+    async function press(name: string, key: 'Enter' | ' ' = 'Enter') {
+      const button = candidate.button(name);
+      await expect.poll(() => button.isEnabled(), { timeout: 10_000 }).toBe(true);
+      const path = (await isFocused(button)) ? [] : await tabTo(page, button);
+      expect(await button.evaluate((el) => el.matches(':focus-visible') && getComputedStyle(el).outlineStyle !== 'none'), `a focus ring on ${name}`).toBe(true);
+      await keyboard.press(key);
+      return path;
+    }
+
+    await candidate.heading().filter({ hasText: 'Keyboard Only' }).waitFor();
+    await press('Start interview');
+
+    await candidate.heading().filter({ hasText: 'Check your camera and microphone' }).waitFor();
+    // A new page puts focus on its heading; from there Tab goes through the device choices to the way on.
+    await expect.poll(() => describeFocused(page)).toBe('h1: Check your camera and microphone');
+    const path = await press('Continue to the first question');
+    expect(path.slice(0, 3)).toEqual(['select: Camera', 'select: Microphone', 'button: Record a practice answer']);
+    expect(path.at(-1)).toBe('button: Continue to the first question');
+
+    await page.getByText('Question 1 of 1').waitFor();
+    await expect.poll(() => describeFocused(page)).toBe('h1: Why do you want this job?');
+    await press('Start recording', ' ');
+    // The pressed button is gone: focus lands on Stop recording, ready for the next press.
+    await candidate.button('Stop recording').waitFor();
+    await expect.poll(() => isFocused(candidate.button('Stop recording'))).toBe(true);
+    const started = Date.now();
+    await page.waitForTimeout(2500);
+    await press('Stop recording');
+    const heldMs = Date.now() - started;
+
+    await candidate.button('Submit answer').waitFor();
+    await expect.poll(() => isFocused(candidate.button('Submit answer'))).toBe(true);
+    // Shift+Tab reaches the playback of the answer, Tab comes back to Submit.
+    const playback = page.getByLabel('Your recorded answer', { exact: true });
+    await tabTo(page, playback, { backwards: true, maxPresses: 3 });
+    await tabTo(page, candidate.button('Submit answer'), { maxPresses: 3 });
+    await press('Submit answer');
+
+    await candidate.waitUntilAllUploaded();
+    await expect.poll(() => describeFocused(page)).toBe('h1: Thank you, Ada!');
+    expect(await page.evaluate(() => (window as unknown as { pointerPresses: number }).pointerPresses), 'pointer presses').toBe(0);
+    expect(candidate.errors).toEqual([]);
+
+    while ((await t.drainJobs()) > 0);
+    const db = t.database.db;
+    const interview = await db.selectFrom('interviews').select(['status']).where('id', '=', res.body.id).executeTakeFirstOrThrow();
+    expect(interview.status).toBe('completed');
+    const answers = await db.selectFrom('answers').selectAll().where('interview_id', '=', res.body.id).execute();
+    expect(answers).toHaveLength(1);
+    const answer = answers[0]!;
+    expect(answer.status).toBe('ready');
+    expect(answer.media_key).toBeTruthy();
+    expect(Math.abs(Number(answer.recorded_ms) - heldMs)).toBeLessThan(1500);
+    expect(Math.abs(Number(answer.duration_seconds) - heldMs / 1000)).toBeLessThanOrEqual(1);
+    const { stream } = await t.running.platform.services.storage.read(answer.media_key!);
+    let bytes = 0;
+    for await (const part of stream) bytes += (part as Buffer).length;
+    expect(bytes).toBeGreaterThan(10_000);
+    await context.close();
   }, 60_000);
 });

@@ -109,3 +109,38 @@ export class CandidatePage {
     return Number((await this.uploadStatus().getAttribute('data-pending')) ?? '0');
   }
 }
+
+/** The element that has keyboard focus, through shadow roots, as "tag: name" (aria-label, a label's text, or its own text). */
+export function describeFocused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    let el: Element | null = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    if (!el || el === document.body) return 'nothing';
+    const labels = (el as HTMLSelectElement).labels;
+    const name = el.getAttribute('aria-label') ?? (labels?.[0]?.textContent || el.textContent || '');
+    return `${el.tagName.toLowerCase()}: ${name.replace(/\s+/g, ' ').trim()}`;
+  });
+}
+
+/** Whether `target` is the element that has keyboard focus (through shadow roots). */
+export function isFocused(target: Locator): Promise<boolean> {
+  return target.evaluate((target) => {
+    let el: Element | null = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    return el === target;
+  });
+}
+
+/**
+ * Presses Tab (Shift+Tab with `backwards`) until `target` has focus, at most `maxPresses` times.
+ * Returns what had focus after each press; throws with that path when `target` was not reached.
+ */
+export async function tabTo(page: Page, target: Locator, options: { backwards?: boolean; maxPresses?: number } = {}): Promise<string[]> {
+  const path: string[] = [];
+  for (let i = 0; i < (options.maxPresses ?? 20); i++) {
+    await page.keyboard.press(options.backwards ? 'Shift+Tab' : 'Tab');
+    path.push(await describeFocused(page));
+    if (await isFocused(target)) return path;
+  }
+  throw new Error(`${options.backwards ? 'Shift+Tab' : 'Tab'} never reached ${target}; focus went ${path.join(' → ')}`);
+}

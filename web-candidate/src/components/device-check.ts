@@ -120,7 +120,7 @@ export class DeviceCheck extends LitElement {
         </div>
         <div>
           <div class="field">
-            <div class="label" id="level-label">Microphone level</div>
+            <div class="label" aria-hidden="true">Microphone level</div>
             <mic-level-meter .stream=${this.stream}></mic-level-meter>
           </div>
           <div class="field">

@@ -34,8 +34,11 @@ export class MicLevelMeter extends LitElement {
   ];
 
   @property({ attribute: false }) stream: MediaStream | null = null;
+  /** The meter's name for assistive tech. */
+  @property() label = 'Microphone level';
   @state() private heard = false;
   @query('.bar') private bar?: HTMLElement;
+  @query('.track') private track?: HTMLElement;
 
   private context?: AudioContext;
   private frame = 0;
@@ -50,7 +53,7 @@ export class MicLevelMeter extends LitElement {
   }
 
   render() {
-    return html`<div class="track" aria-hidden="true"><div class="bar"></div></div>
+    return html`<div class="track" role="meter" aria-label=${this.label} aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><div class="bar"></div></div>
       <p class="status ${this.heard ? 'heard' : 'muted'}" aria-live="polite">
         ${this.heard ? 'Microphone works: we can hear you.' : 'Say something to test your microphone.'}
       </p>`;
@@ -70,6 +73,8 @@ export class MicLevelMeter extends LitElement {
     context.createMediaStreamSource(stream).connect(analyser);
     const samples = new Float32Array(analyser.fftSize);
     let shown = 0;
+    let told = 0;
+    let toldAt = 0;
     const draw = () => {
       analyser.getFloatTimeDomainData(samples);
       let sum = 0;
@@ -80,6 +85,14 @@ export class MicLevelMeter extends LitElement {
       // Rise at once, fall slowly: short syllables stay visible.
       shown = Math.max(level, shown * 0.94);
       this.bar?.style.setProperty('--level', shown.toFixed(3));
+      // Assistive tech gets the level as a percentage, a few times a second at most.
+      const percent = Math.round(shown * 100);
+      const now = performance.now();
+      if (percent !== told && now - toldAt >= 250) {
+        this.track?.setAttribute('aria-valuenow', String(percent));
+        told = percent;
+        toldAt = now;
+      }
       if (!this.heard && rms > 0.01) this.heard = true;
       this.frame = requestAnimationFrame(draw);
     };
@@ -88,6 +101,8 @@ export class MicLevelMeter extends LitElement {
 
   private teardown(): void {
     cancelAnimationFrame(this.frame);
+    this.bar?.style.setProperty('--level', '0');
+    this.track?.setAttribute('aria-valuenow', '0');
     void this.context?.close().catch(() => undefined);
     this.context = undefined;
   }
