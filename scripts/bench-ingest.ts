@@ -18,7 +18,9 @@
 // Prints a table with the goals and PASS/MISS, and as its last line a machine-readable `ingest …` summary.
 // Exits 0 when a goal is missed (the figures say so); 1 only when the benchmark itself failed.
 // Generated media is cached in /tmp/bench-media (BENCH_MEDIA_DIR) so re-runs start at once.
-// BENCH_SERVER_NODE_ARGS adds node flags to the server process, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'.
+// The server process gets the node flags `npm start` gives the server (package.json's "start" script, read at
+// run time: one place for both); BENCH_SERVER_NODE_ARGS adds node flags after them (to the server and to the bare
+// HTTP server), e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', or '--no-optimize-for-size' to measure without one.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
@@ -407,10 +409,26 @@ interface ServerProcess {
   memoryAtPeak(): MemoryAtPeak | undefined;
 }
 
+/**
+ * The node flags `npm start` runs the server with: package.json's "start" script is
+ * `node [--flag …] --import tsx scripts/start.ts`, and the bench's server gets the same flags from there.
+ */
+function productionNodeFlags(): string[] {
+  const start: unknown = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts?.start;
+  const match = typeof start === 'string' ? /^node((?:\s+--[^\s=]+(?:=\S+)?)*?)\s+--import\s+tsx\s+scripts\/start\.ts$/.exec(start.trim()) : null;
+  if (!match) throw new Error(`package.json's start script is not \`node [--flag …] --import tsx scripts/start.ts\`: ${JSON.stringify(start)}`);
+  return match[1]!.split(/\s+/).filter(Boolean);
+}
+const SERVER_NODE_FLAGS = productionNodeFlags();
+
 /** The server alone in a child node process (not a tsx wrapper), so /proc/<pid> is the server itself. */
 async function startServerProcess(env: NodeJS.ProcessEnv, script = 'scripts/bench/bench-server.ts'): Promise<ServerProcess> {
+  // The platform's server runs with production's node flags; the bare HTTP server, the reference, with node's defaults.
   // e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server (written when it stops).
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const nodeArgs = [
+    ...(script === 'scripts/bench/bench-server.ts' ? SERVER_NODE_FLAGS : []),
+    ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+  ];
   const child = track(spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
     cwd: ROOT,
     env,
@@ -882,7 +900,7 @@ async function main() {
 
     const out: string[] = [];
     out.push('');
-    out.push(`Ingest benchmark: storage=${options.storage}, database=sqlite, ${options.candidates} candidates, ${chunks.length} chunks of ~${fmt(chunks[0]!.byteLength / 1024, 0)} KiB per candidate (${fmt(whole.byteLength / MiB)} MiB, ${fmt((whole.byteLength * 8) / options.seconds / 1e6, 2)} Mbit/s VP8/Opus 640x480), ${os.cpus().length} CPUs, load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} at start`);
+    out.push(`Ingest benchmark: storage=${options.storage}, database=sqlite, ${options.candidates} candidates, ${chunks.length} chunks of ~${fmt(chunks[0]!.byteLength / 1024, 0)} KiB per candidate (${fmt(whole.byteLength / MiB)} MiB, ${fmt((whole.byteLength * 8) / options.seconds / 1e6, 2)} Mbit/s VP8/Opus 640x480), server node flags ${[...SERVER_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)].join(' ') || '(none)'}, ${os.cpus().length} CPUs, load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} at start`);
     out.push('');
     out.push('candidates  rounds  server MiB/s  direct MiB/s  ratio  bare HTTP MiB/s  server/bare  server PUT p50/p95 ms  direct put p50/p95 ms  server CPU  CPU ms/chunk server+client/bare/direct  RSS before MB  peak RSS MB');
     for (const l of levels) {
