@@ -13,11 +13,3 @@ export function nextAttemptDelay(attempts: number, retryAfterMs: number | null, 
   const jittered = Math.round(base * (0.9 + random() * 0.2));
   return retryAfterMs === null ? jittered : Math.max(jittered, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
 }
-
-/** Retry-After as seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now: number): number | null {
-  if (!value) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CandidateApiError, NetworkError, isRetryable, parseRetryAfter, tokenFromPath, type CandidateApi } from '../../web-candidate/src/data/candidate-api.ts';
+import { parseRetryAfter } from '../../server/shared/retry-after.ts';
+import { CandidateApiError, NetworkError, isRetryable, tokenFromPath, type CandidateApi } from '../../web-candidate/src/data/candidate-api.ts';
 import type { ChunkStore, StoredTake } from '../../web-candidate/src/data/chunk-store.ts';
 import { UploadQueue, retryDelayMs } from '../../web-candidate/src/data/upload-queue.ts';
 import { clock, countdownAnnouncement, spokenDuration } from '../../web-candidate/src/lib/time-format.ts';

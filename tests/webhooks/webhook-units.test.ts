@@ -1,6 +1,7 @@
 import type { LookupAddress } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { nextAttemptDelay, parseRetryAfter } from '../../server/webhooks/delivery-schedule.ts';
+import { parseRetryAfter } from '../../server/shared/retry-after.ts';
+import { nextAttemptDelay } from '../../server/webhooks/delivery-schedule.ts';
 import { guardedLookup, isPrivateAddress } from '../../server/webhooks/webhook-url-guard.ts';
 import { WebhookSender } from '../../server/webhooks/webhook-sender.ts';
 import { WebhookReceiver, fixtureMismatches, hireflixFixture } from './webhook-receiver.ts';

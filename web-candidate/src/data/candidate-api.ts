@@ -1,4 +1,5 @@
 // Typed client for the candidate API (docs/candidate-api.md). Everything is addressed by the link's token.
+import { parseRetryAfter } from '../../../server/shared/retry-after.ts';
 
 export type InterviewStatus = 'pending' | 'in_progress' | 'completed' | 'expired' | 'cancelled';
 
@@ -105,14 +106,6 @@ export class NetworkError extends Error {
 
 export function isRetryable(error: unknown): boolean {
   return error instanceof NetworkError || (error instanceof CandidateApiError && error.retryable);
-}
-
-/** Retry-After as seconds or an HTTP date, in milliseconds from `now`; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now: number): number | null {
-  if (!value) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
 /** `/i/<token>` → token; null on any other path. */
