@@ -20,7 +20,7 @@
 // Generated media is cached in /tmp/bench-media (BENCH_MEDIA_DIR) so re-runs start at once.
 // The server process gets the node flags `npm start` gives the server (package.json's "start" script, read at
 // run time: one place for both); BENCH_SERVER_NODE_ARGS adds node flags after them (to the server and to the bare
-// HTTP server), e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', or '--no-optimize-for-size' to measure without one.
+// HTTP server), e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', or '--heap-growing-percent=0' to measure with V8's own heap growing.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
@@ -420,6 +420,8 @@ function productionNodeFlags(): string[] {
   return match[1]!.split(/\s+/).filter(Boolean);
 }
 const SERVER_NODE_FLAGS = productionNodeFlags();
+/** BENCH_SERVER_NODE_ARGS: node flags added after those, to the server and to the bare HTTP server. */
+const EXTRA_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
 /** The server alone in a child node process (not a tsx wrapper), so /proc/<pid> is the server itself. */
 async function startServerProcess(env: NodeJS.ProcessEnv, script = 'scripts/bench/bench-server.ts'): Promise<ServerProcess> {
@@ -427,7 +429,7 @@ async function startServerProcess(env: NodeJS.ProcessEnv, script = 'scripts/benc
   // e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server (written when it stops).
   const nodeArgs = [
     ...(script === 'scripts/bench/bench-server.ts' ? SERVER_NODE_FLAGS : []),
-    ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+    ...EXTRA_NODE_FLAGS,
   ];
   const child = track(spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
     cwd: ROOT,
@@ -900,7 +902,7 @@ async function main() {
 
     const out: string[] = [];
     out.push('');
-    out.push(`Ingest benchmark: storage=${options.storage}, database=sqlite, ${options.candidates} candidates, ${chunks.length} chunks of ~${fmt(chunks[0]!.byteLength / 1024, 0)} KiB per candidate (${fmt(whole.byteLength / MiB)} MiB, ${fmt((whole.byteLength * 8) / options.seconds / 1e6, 2)} Mbit/s VP8/Opus 640x480), server node flags ${[...SERVER_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)].join(' ') || '(none)'}, ${os.cpus().length} CPUs, load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} at start`);
+    out.push(`Ingest benchmark: storage=${options.storage}, database=sqlite, ${options.candidates} candidates, ${chunks.length} chunks of ~${fmt(chunks[0]!.byteLength / 1024, 0)} KiB per candidate (${fmt(whole.byteLength / MiB)} MiB, ${fmt((whole.byteLength * 8) / options.seconds / 1e6, 2)} Mbit/s VP8/Opus 640x480), server node flags ${[...SERVER_NODE_FLAGS, ...EXTRA_NODE_FLAGS].join(' ') || '(none)'}, ${os.cpus().length} CPUs, load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} at start`);
     out.push('');
     out.push('candidates  rounds  server MiB/s  direct MiB/s  ratio  bare HTTP MiB/s  server/bare  server PUT p50/p95 ms  direct put p50/p95 ms  server CPU  CPU ms/chunk server+client/bare/direct  RSS before MB  peak RSS MB');
     for (const l of levels) {

@@ -36,7 +36,7 @@ import { WebhookDispatcher } from '../../server/webhooks/webhook-dispatcher.ts';
 import { WebhookSender } from '../../server/webhooks/webhook-sender.ts';
 import { WebhookSendingThread } from '../../server/webhooks/webhook-sending-thread.ts';
 import { hireflixSignature, standardSignature } from '../../server/webhooks/webhook-signature.ts';
-import { WebhookRepository } from '../../server/webhooks/webhook.repository.ts';
+import { PG_DISPATCH_PLAN, WebhookRepository } from '../../server/webhooks/webhook.repository.ts';
 
 type Message =
   | { type: 'setup'; interviews: number; receiverUrl: string }
@@ -169,10 +169,8 @@ function explainClaims() {
     await db
       .transaction()
       .execute(async (trx) => {
-        await trx.executeQuery(
-          CompiledQuery.raw(`select set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true), set_config('enable_seqscan', 'off', true),
-            set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`),
-        );
+        // The planner settings the dispatcher's claim runs under.
+        await trx.executeQuery(PG_DISPATCH_PLAN);
         const { rows } = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain (analyze, buffers) ${claim.sql}`, parameters));
         const pending = await trx.executeQuery<{ n: string }>(CompiledQuery.raw(`select count(*) as n from webhook_deliveries where status = 'pending'`));
         console.error(`--- claim plan, ${pending.rows[0]!.n} pending:\n${rows.map((r) => r['QUERY PLAN']).join('\n')}`);

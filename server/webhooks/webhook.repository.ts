@@ -60,7 +60,7 @@ const DUE = `d.status = 'pending' and d.blocked = 0 and d.next_attempt_at <= $no
 // pending index in due order and look rows up by key, so on PostgreSQL they run in a transaction with these settings,
 // which hold until it ends. Being right for any arguments, each of those plans is made once per connection (generic
 // plans of statements kept prepared): planning them on every call was an eighth of the statements' time.
-const PG_DISPATCH_PLAN = CompiledQuery.raw(
+export const PG_DISPATCH_PLAN = CompiledQuery.raw(
   keptPrepared(`select set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true), set_config('enable_seqscan', 'off', true),
   set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)`),
 );
