@@ -25,8 +25,15 @@ describe('candidate app pages in Chromium', () => {
     await t?.stop();
   });
 
-  async function invite(extra: Record<string, unknown> = {}) {
-    const res = await ws.api.post(`/api/positions/${positionId}/interviews`, {
+  /** A position of one question, through the API; returns its id. */
+  async function oneQuestionPosition(name: string, question: Record<string, unknown>): Promise<string> {
+    const position = await ws.api.post('/api/positions', { name, questions: [question] });
+    expect(position.status).toBe(201);
+    return position.body.id;
+  }
+
+  async function invite(extra: Record<string, unknown> = {}, toPosition = positionId) {
+    const res = await ws.api.post(`/api/positions/${toPosition}/interviews`, {
       name: 'Grace Hopper',
       email: `grace.${randomBytes(4).toString('hex')}@example.com`,
       sendEmail: false,
@@ -89,13 +96,9 @@ describe('candidate app pages in Chromium', () => {
   }, 60_000);
 
   it('stops recording by itself at the answer time limit', async () => {
-    const position = await ws.api.post('/api/positions', {
-      name: 'Quick Question',
-      questions: [{ title: 'Say hello', thinkTimeSeconds: 0, maxAnswerSeconds: 5, retakes: 0 }],
-    });
-    expect(position.status).toBe(201);
-    const res = await ws.api.post(`/api/positions/${position.body.id}/interviews`, { name: 'Alan Turing', email: `alan.${randomBytes(4).toString('hex')}@example.com`, sendEmail: false });
-    const candidate = await open(res.body.url.public);
+    const quick = await oneQuestionPosition('Quick Question', { title: 'Say hello', thinkTimeSeconds: 0, maxAnswerSeconds: 5, retakes: 0 });
+    const { interviewId, url } = await invite({ name: 'Alan Turing' }, quick);
+    const candidate = await open(url);
     await candidate.startInterview();
     expect(await candidate.questionNumber()).toBe('Question 1 of 1');
     await candidate.startRecording();
@@ -106,7 +109,7 @@ describe('candidate app pages in Chromium', () => {
     await candidate.submitAnswer();
     await candidate.waitUntilAllUploaded();
     while ((await t.drainJobs()) > 0);
-    const answer = await t.database.db.selectFrom('answers').selectAll().where('interview_id', '=', res.body.id).where('status', '=', 'ready').executeTakeFirstOrThrow();
+    const answer = await t.database.db.selectFrom('answers').selectAll().where('interview_id', '=', interviewId).where('status', '=', 'ready').executeTakeFirstOrThrow();
     expect(Math.abs(Number(answer.duration_seconds) - 5)).toBeLessThanOrEqual(1);
     await candidate.context.close();
   }, 60_000);
@@ -267,13 +270,8 @@ describe('candidate app pages in Chromium', () => {
   }, 60_000);
 
   it('can be done from the welcome page to the end with the keyboard alone', async () => {
-    const position = await ws.api.post('/api/positions', {
-      name: 'Keyboard Only',
-      questions: [{ title: 'Why do you want this job?', thinkTimeSeconds: 0, maxAnswerSeconds: 60, retakes: 0 }],
-    });
-    expect(position.status).toBe(201);
-    const res = await ws.api.post(`/api/positions/${position.body.id}/interviews`, { name: 'Ada Lovelace', email: `ada.${randomBytes(4).toString('hex')}@example.com`, sendEmail: false });
-    expect(res.status).toBe(201);
+    const keyboardOnly = await oneQuestionPosition('Keyboard Only', { title: 'Why do you want this job?', thinkTimeSeconds: 0, maxAnswerSeconds: 60, retakes: 0 });
+    const { interviewId, url } = await invite({ name: 'Ada Lovelace' }, keyboardOnly);
     const context = await newCandidateContext(browser, { origin: t.url });
     // Proof that nothing below used a pointer: the page counts every pointer or mouse press.
     await context.addInitScript(() => {
@@ -281,7 +279,7 @@ describe('candidate app pages in Chromium', () => {
       w.pointerPresses = 0;
       for (const type of ['pointerdown', 'mousedown', 'touchstart']) addEventListener(type, () => w.pointerPresses++, true);
     });
-    const candidate = await CandidatePage.open(context, res.body.url.public);
+    const candidate = await CandidatePage.open(context, url);
     const { page } = candidate;
     const keyboard = page.keyboard;
 
@@ -331,9 +329,9 @@ describe('candidate app pages in Chromium', () => {
 
     while ((await t.drainJobs()) > 0);
     const db = t.database.db;
-    const interview = await db.selectFrom('interviews').select(['status']).where('id', '=', res.body.id).executeTakeFirstOrThrow();
+    const interview = await db.selectFrom('interviews').select(['status']).where('id', '=', interviewId).executeTakeFirstOrThrow();
     expect(interview.status).toBe('completed');
-    const answers = await db.selectFrom('answers').selectAll().where('interview_id', '=', res.body.id).execute();
+    const answers = await db.selectFrom('answers').selectAll().where('interview_id', '=', interviewId).execute();
     expect(answers).toHaveLength(1);
     const answer = answers[0]!;
     expect(answer.status).toBe('ready');
