@@ -59,13 +59,11 @@ interface ChunkJob extends Retry {
 
 /**
  * How long to wait before the next try after `attempts` failures: exponential backoff with ±20% jitter,
- * and never sooner than the server asked (`retryAfterMs`, from Retry-After on a 503 or 429). What the
- * server asks for is honoured up to `maxMs`: a candidate watching their answer upload should not be
- * parked for minutes by a misconfigured proxy.
+ * and never sooner than the server asked (`askedMs`, its Retry-After as already capped by scheduleRetry).
  */
-export function retryDelayMs(attempts: number, retryAfterMs: number | null, limits: { baseMs: number; maxMs: number }, random = Math.random): number {
+export function retryDelayMs(attempts: number, askedMs: number | null, limits: { baseMs: number; maxMs: number }, random = Math.random): number {
   const backoff = Math.round(Math.min(limits.maxMs, limits.baseMs * 2 ** Math.min(attempts - 1, 10)) * (0.8 + random() * 0.4));
-  return retryAfterMs === null ? backoff : Math.max(backoff, Math.min(retryAfterMs, limits.maxMs));
+  return askedMs === null ? backoff : Math.max(backoff, askedMs);
 }
 
 const jobKey = (answerId: string, seq: number) => `${answerId}#${seq}`;
@@ -257,9 +255,12 @@ export class UploadQueue extends EventTarget {
   private scheduleRetry(retry: Retry, error: unknown): void {
     const now = Date.now();
     const retryAfterMs = error instanceof CandidateApiError ? error.retryAfterMs : null;
+    // Retry-After (on a 503 or 429) is honoured up to the longest backoff: a misconfigured proxy should
+    // not park a candidate watching their answer upload for minutes.
+    const askedMs = retryAfterMs === null ? null : Math.min(retryAfterMs, this.maxBackoffMs);
     retry.attempts++;
-    retry.notBefore = now + retryDelayMs(retry.attempts, retryAfterMs, { baseMs: this.baseBackoffMs, maxMs: this.maxBackoffMs });
-    retry.askedUntil = retryAfterMs === null ? undefined : now + Math.min(retryAfterMs, this.maxBackoffMs);
+    retry.notBefore = now + retryDelayMs(retry.attempts, askedMs, { baseMs: this.baseBackoffMs, maxMs: this.maxBackoffMs });
+    retry.askedUntil = askedMs === null ? undefined : now + askedMs;
   }
 
   /** Ends a backoff early, but not a wait the server asked for. */
