@@ -1,4 +1,4 @@
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, JSHandle, Locator, Page } from 'playwright-core';
 import { collectPageErrors, screenshot } from './browser.ts';
 import { ensureWebAppBuilt } from './web-app-build.ts';
 
@@ -110,25 +110,38 @@ export class CandidatePage {
   }
 }
 
-/** The element that has keyboard focus, through shadow roots, as "tag: name" (aria-label, a label's text, or its own text). */
-export function describeFocused(page: Page): Promise<string> {
-  return page.evaluate(() => {
+/** The element that has keyboard focus, through shadow roots; a handle to null when nothing has. Dispose of it after use. */
+function focusedElement(page: Page): Promise<JSHandle<Element | null>> {
+  return page.evaluateHandle(() => {
     let el: Element | null = document.activeElement;
     while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    if (!el || el === document.body) return 'nothing';
-    const labels = (el as HTMLSelectElement).labels;
-    const name = el.getAttribute('aria-label') ?? (labels?.[0]?.textContent || el.textContent || '');
-    return `${el.tagName.toLowerCase()}: ${name.replace(/\s+/g, ' ').trim()}`;
+    return el;
   });
 }
 
+/** The element that has keyboard focus, through shadow roots, as "tag: name" (aria-label, a label's text, or its own text). */
+export async function describeFocused(page: Page): Promise<string> {
+  const focused = await focusedElement(page);
+  try {
+    return await focused.evaluate((el) => {
+      if (!el || el === document.body) return 'nothing';
+      const labels = (el as HTMLSelectElement).labels;
+      const name = el.getAttribute('aria-label') ?? (labels?.[0]?.textContent || el.textContent || '');
+      return `${el.tagName.toLowerCase()}: ${name.replace(/\s+/g, ' ').trim()}`;
+    });
+  } finally {
+    await focused.dispose();
+  }
+}
+
 /** Whether `target` is the element that has keyboard focus (through shadow roots). */
-export function isFocused(target: Locator): Promise<boolean> {
-  return target.evaluate((target) => {
-    let el: Element | null = document.activeElement;
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    return el === target;
-  });
+export async function isFocused(target: Locator): Promise<boolean> {
+  const focused = await focusedElement(target.page());
+  try {
+    return await target.evaluate((target, el) => el === target, focused);
+  } finally {
+    await focused.dispose();
+  }
 }
 
 /**
