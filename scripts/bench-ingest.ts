@@ -38,6 +38,7 @@ import { remuxAnswer } from '../server/media/answer-remux.ts';
 import { extractThumbnail } from '../server/media/answer-thumbnail.ts';
 import { probeMedia } from '../server/media/media-probe.ts';
 import { createStorage, type StorageOptions } from '../server/storage/create-storage.ts';
+import { cpuBetween, cpuSnapshot } from './bench/machine-cpu.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MEDIA_DIR = process.env.BENCH_MEDIA_DIR || path.join(os.tmpdir(), 'bench-media');
@@ -811,6 +812,8 @@ async function main() {
   const options = parseOptions();
   const startedAt = performance.now();
   const loadBefore = os.loadavg();
+  // The machine's CPU over the whole run: on a shared host, the share the hypervisor took (steal) explains much of the spread between runs.
+  const cpuBefore = cpuSnapshot('node');
   const work = await mkdtemp(path.join(os.tmpdir(), 'bench-ingest-'));
   let s3: S3Process | undefined;
   const cleanup = async () => {
@@ -950,7 +953,11 @@ async function main() {
     out.push(`${'goal'.padEnd(width)}  ${'figure'.padEnd(figureWidth)}  result`);
     for (const [goal, figure, ok] of goals) out.push(`${goal.padEnd(width)}  ${figure.padEnd(figureWidth)}  ${verdict(ok)}`);
     out.push('');
-    out.push(`(${fmt((performance.now() - startedAt) / 1000, 0)} s; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at end)`);
+    const machine = cpuBetween(cpuBefore, cpuSnapshot('node'));
+    out.push(
+      `(${fmt((performance.now() - startedAt) / 1000, 0)} s; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at end; ` +
+        `machine ${fmt(machine.busyShare * 100, 0)}% busy, ${fmt(machine.stealShare * 100, 0)}% of its CPU stolen by the host)`,
+    );
     const num = (n: number | undefined, digits: number) => (n === undefined || !Number.isFinite(n) ? 'NaN' : n.toFixed(digits));
     out.push(
       [

@@ -4,8 +4,13 @@ import fs from 'node:fs';
 const TICK_MS = 10;
 
 export interface CpuSnapshot {
-  /** Time since boot all CPUs spent busy (not idle or waiting for I/O), ms. */
+  /** Time since boot all CPUs spent busy (not idle, waiting for I/O or stolen), ms. */
   machineBusyMs: number;
+  /**
+   * Time since boot the hypervisor gave this virtual machine's CPUs to others while they had work (steal), ms: on a
+   * shared host it comes and goes, and a phase that loses more of it runs slower for that alone.
+   */
+  machineStealMs: number;
   /** Time since boot all CPUs spent in any state, ms. */
   machineTotalMs: number;
   /**
@@ -20,7 +25,7 @@ export function cpuSnapshot(name: string): CpuSnapshot {
   const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
   // user nice system idle iowait irq softirq steal (guest times are already in user).
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = cpu;
-  const busy = user + nice + system + irq + softirq + steal;
+  const busy = user + nice + system + irq + softirq;
   const processes = new Map<number, { ms: number; title: string }>();
   for (const pid of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
@@ -42,11 +47,11 @@ export function cpuSnapshot(name: string): CpuSnapshot {
     }
     processes.set(Number(pid), { ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS, title });
   }
-  return { machineBusyMs: busy * TICK_MS, machineTotalMs: (busy + idle + iowait) * TICK_MS, processes };
+  return { machineBusyMs: busy * TICK_MS, machineStealMs: steal * TICK_MS, machineTotalMs: (busy + idle + iowait + steal) * TICK_MS, processes };
 }
 
 /**
- * What happened between two snapshots: busy share of all CPUs (0–1), busy ms, and the CPU ms of the named processes
+ * What happened between two snapshots: busy and stolen shares of all CPUs (0–1), busy ms, and the CPU ms of the named processes
  * alive at the second (a process that exited in between, such as an autovacuum worker, is not counted).
  */
 export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot) {
@@ -61,5 +66,6 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot) {
     const role = title.replace(/^postgres: /, '').replace(/\s*\d+\.\d+\.\d+\.\d+.*$/, '').replace(/^(\w+) \w+$/, 'backend $1');
     byRole.set(role, (byRole.get(role) ?? 0) + spent);
   }
-  return { busyShare: total > 0 ? busyMs / total : NaN, busyMs, processesMs, byRole };
+  const stealMs = after.machineStealMs - before.machineStealMs;
+  return { busyShare: total > 0 ? busyMs / total : NaN, stealShare: total > 0 ? stealMs / total : NaN, busyMs, processesMs, byRole };
 }
