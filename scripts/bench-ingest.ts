@@ -812,8 +812,8 @@ async function main() {
   const options = parseOptions();
   const startedAt = performance.now();
   const loadBefore = os.loadavg();
-  // The machine's CPU over the whole run: on a shared host, the share the hypervisor took (steal) explains much of the spread between runs.
-  const cpuBefore = cpuSnapshot('node');
+  // The machine's CPU over the whole run, with the share the hypervisor took (steal): a run that lost much of it is slower for that alone.
+  const cpuBefore = cpuSnapshot();
   const work = await mkdtemp(path.join(os.tmpdir(), 'bench-ingest-'));
   let s3: S3Process | undefined;
   const cleanup = async () => {
@@ -953,7 +953,7 @@ async function main() {
     out.push(`${'goal'.padEnd(width)}  ${'figure'.padEnd(figureWidth)}  result`);
     for (const [goal, figure, ok] of goals) out.push(`${goal.padEnd(width)}  ${figure.padEnd(figureWidth)}  ${verdict(ok)}`);
     out.push('');
-    const machine = cpuBetween(cpuBefore, cpuSnapshot('node'));
+    const machine = cpuBetween(cpuBefore, cpuSnapshot());
     out.push(
       `(${fmt((performance.now() - startedAt) / 1000, 0)} s; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at end; ` +
         `machine ${fmt(machine.busyShare * 100, 0)}% busy, ${fmt(machine.stealShare * 100, 0)}% of its CPU stolen by the host)`,

@@ -616,7 +616,7 @@ async function main() {
     if (postgres) line('  of which PostgreSQL', fmt(drain.machine.postgresUsPerDelivery), '', null);
     line('machine CPU µs per delivery: bare loop', fmt(bare.machine.usPerDelivery), '', null);
     line('machine busy: platform / bare loop', `${fmt(drain.machine.busyShare * 100)}% / ${fmt(bare.machine.busyShare * 100)}%`, '', null);
-    // Taken by the hypervisor (steal), not in the busy shares: on a shared host it moves the rounds' ratios by itself.
+    // Taken by the hypervisor (steal), not in the busy shares: a round that lost much of it is slower for that alone.
     line('CPU stolen by the host: platform / bare loop', `${fmt(drain.machine.stealShare * 100)}% / ${fmt(bare.machine.stealShare * 100)}%`, '', null);
     line(`live: changes/s made (the offered rate)`, fmt(live.changesPerS), '', null);
     line(`live: deliveries/s, first change → last receipt`, fmt(live.perS), '', null);

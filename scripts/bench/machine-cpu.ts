@@ -8,7 +8,7 @@ export interface CpuSnapshot {
   machineBusyMs: number;
   /**
    * Time since boot the hypervisor gave this virtual machine's CPUs to others while they had work (steal), ms: on a
-   * shared host it comes and goes, and a phase that loses more of it runs slower for that alone.
+   * shared host it comes and goes, and a phase that loses more of it runs slower for that alone, so it is reported.
    */
   machineStealMs: number;
   /** Time since boot all CPUs spent in any state, ms. */
@@ -20,14 +20,14 @@ export interface CpuSnapshot {
   processes: Map<number, { ms: number; title: string }>;
 }
 
-/** A reading of /proc: the machine's CPU time, and that of the processes named `name` (for example `postgres`). */
-export function cpuSnapshot(name: string): CpuSnapshot {
+/** A reading of /proc: the machine's CPU time, and that of the processes named `name` (for example `postgres`; none without a name). */
+export function cpuSnapshot(name?: string): CpuSnapshot {
   const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
   // user nice system idle iowait irq softirq steal (guest times are already in user).
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = cpu;
   const busy = user + nice + system + irq + softirq;
   const processes = new Map<number, { ms: number; title: string }>();
-  for (const pid of fs.readdirSync('/proc')) {
+  for (const pid of name === undefined ? [] : fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     let stat: string;
     try {
