@@ -91,7 +91,7 @@ function profile(proto: any, method: string, name: string, rows?: (result: any, 
 }
 
 // Dispatcher steps (private in TypeScript, plain methods at run time). Whatever is renamed is simply not timed.
-profile(WebhookRepository.prototype, 'claim', 'claim (claim + load queries)', (r) => (Array.isArray(r) ? r.length : 0));
+profile(WebhookRepository.prototype, 'claim', 'claim (claim + load queries)', (r) => (Array.isArray(r) ? r.flat().length : 0));
 profile(WebhookSendingThread.prototype, 'send', 'send (HTTP POST + answer, on the sending thread)');
 profile(WebhookDispatcher.prototype, 'attempt', 'attempt: sign + send + queue outcome');
 profile(WebhookDispatcher.prototype, 'recordOutcomes', 'record (batched; + disable on 410)', (_r, args) => (Array.isArray(args[0]) ? args[0].length : 0));

@@ -3,10 +3,10 @@ import type { Clock } from '../shared/clock.ts';
 import { newId, newRandomHex } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { parseRetryAfter } from '../shared/retry-after.ts';
-import { nextAttemptDelay } from './delivery-schedule.ts';
+import { DELIVERY_TIMEOUT_MS, nextAttemptDelay } from './delivery-schedule.ts';
 import type { WebhookSender } from './webhook-sender.ts';
 import { hireflixSignature, standardSignature } from './webhook-signature.ts';
-import { WebhookRepository, type ClaimedDelivery, type RecordedOutcome } from './webhook.repository.ts';
+import { WebhookRepository, type ClaimedDelivery, type ClaimedRun, type RecordedOutcome } from './webhook.repository.ts';
 
 export interface DispatcherOptions {
   /** Deliveries in flight at once in this process. */
@@ -18,11 +18,25 @@ export interface DispatcherOptions {
 /** A delivery claimed this long ago by a process that died is taken over. */
 const LEASE_MS = 60_000;
 
+/**
+ * Deliveries of one webhook and interview claimed together at most (see WebhookRepository.claim). A run goes on only
+ * while its lease leaves room for one more attempt and this much to record it, so no follower is ever sent by two
+ * processes at once.
+ */
+const RUN_LENGTH = 16;
+const LEASE_MARGIN_MS = 5_000;
+
+/** A claimed run and when its leases end. */
+interface HeldRun {
+  deliveries: ClaimedRun;
+  leasedUntil: number;
+}
+
 /** Outcomes written in one go at most; the rest wait for the next. */
 const RECORD_BATCH = 256;
 
 /**
- * Leases held at most (in flight and ready), in multiples of `concurrency`; a claim is made when half are free. A claim takes a round trip (on PostgreSQL several milliseconds, more under load) during which
+ * Runs held at most (in flight and ready), in multiples of `concurrency`; a claim is made when half are free. A claim takes a round trip (on PostgreSQL several milliseconds, more under load) during which
  * the slots keep sending from what is ready: with fewer held they ran dry (bench:webhooks).
  */
 const HELD_PER_SLOT = 4;
@@ -34,9 +48,14 @@ const HELD_PER_SLOT = 4;
  */
 const STRANDED_SWEEP_MS = 5_000;
 
-/** Claims due deliveries in batches and sends them, keeping up to `concurrency` requests in flight. */
+/**
+ * Claims due deliveries in batches and sends them, keeping up to `concurrency` requests in flight: each slot sends a
+ * run, the deliveries of one webhook and interview one after another.
+ */
 export class WebhookDispatcher {
   private running = false;
+  /** stop() was called: runs end after the delivery being sent (drain() sends whole runs without start()). */
+  private stopping = false;
   private loop?: Promise<void>;
   private inFlight = 0;
   private allSent?: Promise<void>;
@@ -44,7 +63,7 @@ export class WebhookDispatcher {
   private wakeup?: () => void;
   private woken = false;
   /** Claimed (leased) and waiting for a free slot. */
-  private ready: ClaimedDelivery[] = [];
+  private ready: HeldRun[] = [];
   /** The loop holds as many leases as it may, and more may be due: a freed slot is worth a claim. */
   private waitingForRoom = false;
   /** Attempts waiting to be written, and the webhooks among them that answered 410. */
@@ -57,7 +76,7 @@ export class WebhookDispatcher {
    * delivery another has taken over.
    */
   private readonly leaseOwner: string;
-  /** Leases held at most, and the count at or below which a claim is made (see HELD_PER_SLOT). */
+  /** Runs held at most, and the count at or below which a claim is made (see HELD_PER_SLOT). */
   private readonly maxHeld: number;
   private readonly claimBelow: number;
 
@@ -79,22 +98,19 @@ export class WebhookDispatcher {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     this.wake();
     await this.loop;
     // A write under way may still claim (on SQLite); what it claims is released below.
     await this.outcomesWritten();
     // Claimed but not sent: due again at once, rather than when their leases run out.
-    const unsent = this.ready.splice(0);
-    if (unsent.length > 0) {
-      await new WebhookRepository(this.db)
-        .releaseClaims(unsent.map((d) => d.id), this.leaseOwner)
-        .catch((error) => this.logger.error('webhook claims not released', { error: String(error) }));
-    }
+    await this.release(this.ready.splice(0).flatMap((run) => run.deliveries));
     await this.sent();
     await this.outcomesWritten();
   }
@@ -107,12 +123,12 @@ export class WebhookDispatcher {
   /** Sends everything due now and waits for the answers; for tests and scripts. */
   async drain(): Promise<number> {
     let sent = 0;
-    await new WebhookRepository(this.db).unblockStranded();
+    await new WebhookRepository(this.db).unblockStranded(this.clock.now());
     for (;;) {
       const batch = await this.claim(this.options.concurrency);
       if (batch.length === 0 && this.inFlight === 0) return sent;
-      for (const delivery of batch) this.deliver(delivery);
-      sent += batch.length;
+      for (const run of batch) this.deliver(run);
+      sent += batch.reduce((n, run) => n + run.deliveries.length, 0);
       await this.sent();
       await this.outcomesWritten();
     }
@@ -132,7 +148,7 @@ export class WebhookDispatcher {
       if (this.clock.now() - sweptAt >= STRANDED_SWEEP_MS) {
         sweptAt = this.clock.now();
         try {
-          const unblocked = await new WebhookRepository(this.db).unblockStranded();
+          const unblocked = await new WebhookRepository(this.db).unblockStranded(this.clock.now());
           if (unblocked > 0) this.logger.info('webhook deliveries unblocked after their predecessor', { count: unblocked });
         } catch (error) {
           this.logger.error('webhook stranded-delivery sweep failed', { error: String(error) });
@@ -146,7 +162,7 @@ export class WebhookDispatcher {
         asked = maxHeld - held;
         try {
           const batch = await this.claim(asked);
-          for (const d of batch) this.ready.push(d);
+          for (const run of batch) this.ready.push(run);
           claimed = batch.length;
           this.waitingForRoom = claimed === asked;
           this.startReady();
@@ -173,18 +189,38 @@ export class WebhookDispatcher {
     while (this.running && this.inFlight < this.options.concurrency && this.ready.length > 0) this.deliver(this.ready.shift()!);
   }
 
-  private claim(limit: number): Promise<ClaimedDelivery[]> {
-    return new WebhookRepository(this.db).claim(this.clock.now(), limit, this.leaseOwner, LEASE_MS);
+  private claim(limit: number, repo = new WebhookRepository(this.db)): Promise<HeldRun[]> {
+    const now = this.clock.now();
+    return repo.claim(now, limit, this.leaseOwner, LEASE_MS, RUN_LENGTH).then((runs) => runs.map((deliveries) => ({ deliveries, leasedUntil: now + LEASE_MS })));
   }
 
-  /** Sends one claimed delivery in a slot of its own; the slot is free again once the answer is in. */
-  private async deliver(d: ClaimedDelivery): Promise<void> {
+  /** Claimed deliveries this process will not send after all: due again at once (when nothing before them is open). */
+  private async release(deliveries: ClaimedDelivery[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    await new WebhookRepository(this.db)
+      .releaseClaims(deliveries.map((d) => d.id), this.leaseOwner)
+      .catch((error) => this.logger.error('webhook claims not released', { error: String(error) }));
+  }
+
+  /**
+   * Sends a claimed run in a slot of its own, one delivery after another while they succeed; the slot is free again
+   * once the last answer is in. What a failure, a stop or a lease running short leaves unsent is released: it stays
+   * behind the delivery before it, unblocked by that one's outcome when it is finished.
+   */
+  private async deliver(run: HeldRun): Promise<void> {
     this.inFlight++;
+    const { deliveries } = run;
+    let sent = 0;
     try {
-      await this.attempt(d);
+      while (sent < deliveries.length) {
+        const next = sent + 1 < deliveries.length ? run.leasedUntil : undefined;
+        const goesOn = await this.attempt(deliveries[sent++]!, next);
+        if (!goesOn) break;
+      }
     } catch (error) {
-      this.logger.error('webhook delivery crashed', { delivery: d.id, error: String(error) });
+      this.logger.error('webhook delivery crashed', { delivery: deliveries[sent - 1]?.id, error: String(error) });
     } finally {
+      await this.release(deliveries.slice(sent));
       this.inFlight--;
       // The freed slot takes the next claimed delivery at once; the loop claims more when half are used up.
       this.startReady();
@@ -204,10 +240,15 @@ export class WebhookDispatcher {
     }));
   }
 
-  private async attempt(d: ClaimedDelivery): Promise<void> {
+  /**
+   * One attempt of a claimed delivery; its outcome is queued for writing. With `followerLeasedUntil` (another delivery
+   * of the run comes next, leased until then), returns whether that one is sent next: this one succeeded, the
+   * dispatcher is not stopping, and the lease leaves room for the next attempt. Its outcome then does not unblock the next.
+   */
+  private async attempt(d: ClaimedDelivery, followerLeasedUntil?: number): Promise<boolean> {
     if (!d.active) {
       await new WebhookRepository(this.db).finishDelivery(d.id, this.leaseOwner, { status: 'cancelled', last_error: 'webhook is inactive' });
-      return;
+      return false;
     }
     const startedAt = this.clock.now();
     const timestamp = Math.floor(startedAt / 1000);
@@ -229,6 +270,7 @@ export class WebhookDispatcher {
     const now = this.clock.now();
     const delay = ok || gone ? null : nextAttemptDelay(attempt, parseRetryAfter(result.retryAfter, now));
     if (gone) this.gone.add(d.webhook_id);
+    const goesOn = ok && followerLeasedUntil !== undefined && !this.stopping && now + DELIVERY_TIMEOUT_MS + LEASE_MARGIN_MS < followerLeasedUntil;
     this.unrecorded.push([
       newId(),
       d.id,
@@ -242,6 +284,7 @@ export class WebhookDispatcher {
       delay === null ? startedAt : now + delay,
       error,
       ok ? now : null,
+      !goesOn,
     ]);
     this.recording ??= this.flush();
     // The slot is free once the answer is in: the outcome is written with others shortly after, and until then the
@@ -249,6 +292,7 @@ export class WebhookDispatcher {
     // does a slot wait for the outcomes, which bounds what is unwritten.
     if (this.unrecorded.length > HELD_PER_SLOT * this.options.concurrency) await this.recording;
     if (!ok) this.logger.warn('webhook delivery failed', { delivery: d.id, url: d.url, attempt, status: result.statusCode, error });
+    return goesOn;
   }
 
   /**
@@ -268,7 +312,7 @@ export class WebhookDispatcher {
         try {
           const claimed = await this.recordOutcomes(batch, gone);
           if (claimed) {
-            for (const d of claimed.batch) this.ready.push(d);
+            for (const run of claimed.batch) this.ready.push(run);
             this.startReady();
             // Fewer than asked: nothing else is due now (new events wake the loop).
             if (claimed.batch.length < claimed.asked) continue;
@@ -300,7 +344,7 @@ export class WebhookDispatcher {
    * the claim then follows the unblocking of the interviews' next events without a transaction of its own (a quarter
    * fewer round trips in bench:webhooks, and those events wait less).
    */
-  private async recordOutcomes(batch: RecordedOutcome[], gone: string[]): Promise<{ batch: ClaimedDelivery[]; asked: number } | undefined> {
+  private async recordOutcomes(batch: RecordedOutcome[], gone: string[]): Promise<{ batch: HeldRun[]; asked: number } | undefined> {
     const held = this.inFlight + this.ready.length;
     const asked = this.running && held <= this.claimBelow ? this.maxHeld - held : 0;
     if (gone.length === 0 && asked === 0) {
@@ -311,7 +355,7 @@ export class WebhookDispatcher {
       const repo = new WebhookRepository(trx);
       await repo.recordOutcomes(batch, this.leaseOwner);
       for (const webhookId of gone) await repo.disable(webhookId, 'The receiver answered 410 Gone', this.clock.now());
-      return asked > 0 ? { batch: await repo.claim(this.clock.now(), asked, this.leaseOwner, LEASE_MS), asked } : undefined;
+      return asked > 0 ? { batch: await this.claim(asked, repo), asked } : undefined;
     });
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENTS } from '../../server/db/schema.ts';
-import { databaseKinds } from '../support/test-databases.ts';
+import { databaseKinds, openSecondConnection } from '../support/test-databases.ts';
 import { createPosition, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
 import { WebhookReceiver, hireflixVerifies, standardVerifies, type Received } from './webhook-receiver.ts';
 
@@ -210,6 +210,131 @@ describe.each(databaseKinds)('webhook delivery on %s', (kind) => {
       await t.drainWebhooks();
       expect(e.receiver.received).toHaveLength(2);
       expect(elsewhere.received).toEqual([]);
+    });
+  });
+
+  describe('runs: an interview’s queued events claimed together', () => {
+    /** An interview with three events queued (invited, cancelled, deleted) before any is sent. */
+    async function threeQueued(e: Endpoint): Promise<{ id: string; rows: () => Promise<{ id: string; status: string; blocked: number; locked_by: string | null; locked_until: number | null }[]> }> {
+      const id = await invite(e);
+      expect((await e.ws.api.post(`/api/interviews/${id}/cancel`)).status).toBe(200);
+      expect((await e.ws.api.delete(`/api/interviews/${id}`)).status).toBe(200);
+      const rows = () =>
+        t.database.db
+          .selectFrom('webhook_deliveries')
+          .select(['id', 'status', 'blocked', 'locked_by', 'locked_until'])
+          .where('interview_id', '=', id)
+          .orderBy('event_seq')
+          .execute();
+      return { id, rows };
+    }
+    const events = (e: Endpoint) => e.receiver.received.map((r) => `${r.json.event} ${r.answeredStatus}`);
+    const ALL_THREE = ['interview.create 200', 'interview.status-change 200', 'interview.delete 200'];
+
+    it('sends them one after another; a failure stops the run, and the rest waits behind the failed one, unleased', async () => {
+      const e = await endpoint();
+      const { rows } = await threeQueued(e);
+      e.receiver.reply = (_, i) => (i === 1 ? { status: 500 } : { status: 200 });
+      await t.drainWebhooks();
+      expect(events(e)).toEqual(['interview.create 200', 'interview.status-change 500']);
+      expect(await rows()).toMatchObject([
+        { status: 'succeeded', locked_by: null },
+        { status: 'pending', blocked: 0, locked_by: null },
+        { status: 'pending', blocked: 1, locked_by: null },
+      ]);
+      t.clock.advance(5600);
+      await t.drainWebhooks();
+      expect(events(e)).toEqual(['interview.create 200', 'interview.status-change 500', 'interview.status-change 200', 'interview.delete 200']);
+      expect((await rows()).map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    });
+
+    it('does not send a follower once the run’s lease leaves no room for its attempt: it is claimed again, with a lease of its own', async () => {
+      const e = await endpoint();
+      const { rows } = await threeQueued(e);
+      let answer!: () => void;
+      const held = new Promise<void>((resolve) => (answer = resolve));
+      const leaseWhenSent: number[] = [];
+      // Each answer waits until the lease of the delivery being sent has been read.
+      e.receiver.reply = (_, i) => {
+        const read = rows().then((all) => {
+          leaseWhenSent.push(all.find((d) => d.status === 'pending' && d.locked_by !== null)!.locked_until! - t.clock.now());
+        });
+        return { status: 200, hold: i === 0 ? Promise.all([read, held]) : read };
+      };
+      const drained = t.drainWebhooks();
+      await e.receiver.waitFor(() => e.receiver.received.length === 1 && leaseWhenSent.length === 1);
+      // The receiver takes 45 s to answer: 15 s of the 60 s lease are left, no room for a 15 s attempt and its outcome.
+      t.clock.advance(45_000);
+      answer();
+      await drained;
+      expect(events(e)).toEqual(ALL_THREE);
+      // The second event went out under a fresh claim (a full lease), not the 15 s left of the first.
+      expect(leaseWhenSent).toEqual([60_000, 60_000, 60_000]);
+      expect((await rows()).map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    });
+
+    it('ends a run before a follower leased by another process, and sends nothing behind it until that lease runs out', async () => {
+      const e = await endpoint();
+      const { rows } = await threeQueued(e);
+      const [, second] = await rows();
+      await t.database.db
+        .updateTable('webhook_deliveries')
+        .set({ locked_by: 'other-process', locked_until: t.clock.now() + 60_000 })
+        .where('id', '=', second!.id)
+        .execute();
+      await t.drainWebhooks();
+      expect(events(e)).toEqual(['interview.create 200']);
+      expect(await rows()).toMatchObject([{ status: 'succeeded' }, { status: 'pending', locked_by: 'other-process' }, { status: 'pending', locked_by: null }]);
+      t.clock.advance(60_001);
+      await t.drainWebhooks();
+      expect(events(e)).toEqual(ALL_THREE);
+    });
+
+    it('after a process died in the middle of a run, leaves the rest until its leases run out, then sends them in order', async () => {
+      const e = await endpoint();
+      const { rows } = await threeQueued(e);
+      const [first, second, third] = await rows();
+      // The dead process had the first answered and its outcome written (the run going on), the other two leased.
+      await t.database.db.updateTable('webhook_deliveries').set({ status: 'succeeded', attempts: 1, delivered_at: t.clock.now() }).where('id', '=', first!.id).execute();
+      await t.database.db
+        .updateTable('webhook_deliveries')
+        .set({ locked_by: 'killed-process', locked_until: t.clock.now() + 60_000 })
+        .where('id', 'in', [second!.id, third!.id])
+        .execute();
+      await t.drainWebhooks();
+      expect(events(e)).toEqual([]);
+      // Leased: not taken for stranded by the sweep.
+      expect((await rows()).map((r) => r.blocked)).toEqual([0, 1, 1]);
+      t.clock.advance(60_001);
+      await t.drainWebhooks();
+      expect(events(e)).toEqual(['interview.status-change 200', 'interview.delete 200']);
+    });
+
+    it.runIf(kind === 'postgres')('ends a run before a follower another transaction holds locked, so nothing behind it overtakes it', async () => {
+      const e = await endpoint();
+      const { rows } = await threeQueued(e);
+      const [, second] = await rows();
+      let commit!: () => void;
+      const committed = new Promise<void>((resolve) => (commit = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const other = openSecondConnection(t.database.target);
+      const holding = other.transaction().execute(async (trx) => {
+        await trx.selectFrom('webhook_deliveries').select('id').where('id', '=', second!.id).forUpdate().execute();
+        locked();
+        await committed;
+      });
+      await isLocked;
+      const drained = t.drainWebhooks();
+      await e.receiver.waitFor(() => e.receiver.received.length === 1);
+      // Time for the run to go on, had it taken the third event past the locked second one.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(events(e)).toEqual(['interview.create 200']);
+      commit();
+      await holding;
+      await drained;
+      await t.drainWebhooks();
+      expect(events(e)).toEqual(ALL_THREE);
     });
   });
 
