@@ -26,10 +26,11 @@ const LEASE_MS = 60_000;
 const RUN_LENGTH = 16;
 const LEASE_MARGIN_MS = 5_000;
 
-/** A claimed run and when its leases end. */
+/** A claimed run, when its leases end, and whether an outcome of it could not be written (see WebhookDispatcher.sending). */
 interface HeldRun {
   deliveries: ClaimedRun;
   leasedUntil: number;
+  ended?: boolean;
 }
 
 /** Outcomes written in one go at most; the rest wait for the next. */
@@ -69,6 +70,11 @@ export class WebhookDispatcher {
   /** Attempts waiting to be written, and the webhooks among them that answered 410. */
   private unrecorded: RecordedOutcome[] = [];
   private gone = new Set<string>();
+  /**
+   * The runs being sent, by delivery. An outcome that could not be written (the delivery was deleted with its webhook,
+   * or another process took it over) ends its run: what is left of it is not sent.
+   */
+  private readonly sending = new Map<string, HeldRun>();
   private recording?: Promise<void>;
   /**
    * Whose lease a claimed delivery carries. Unique per dispatcher even when two processes share a
@@ -210,16 +216,17 @@ export class WebhookDispatcher {
   private async deliver(run: HeldRun): Promise<void> {
     this.inFlight++;
     const { deliveries } = run;
+    for (const d of deliveries) this.sending.set(d.id, run);
     let sent = 0;
     try {
       while (sent < deliveries.length) {
-        const next = sent + 1 < deliveries.length ? run.leasedUntil : undefined;
-        const goesOn = await this.attempt(deliveries[sent++]!, next);
+        const goesOn = await this.attempt(deliveries[sent++]!, sent < deliveries.length ? run : undefined);
         if (!goesOn) break;
       }
     } catch (error) {
       this.logger.error('webhook delivery crashed', { delivery: deliveries[sent - 1]?.id, error: String(error) });
     } finally {
+      for (const d of deliveries) this.sending.delete(d.id);
       await this.release(deliveries.slice(sent));
       this.inFlight--;
       // The freed slot takes the next claimed delivery at once; the loop claims more when half are used up.
@@ -241,11 +248,11 @@ export class WebhookDispatcher {
   }
 
   /**
-   * One attempt of a claimed delivery; its outcome is queued for writing. With `followerLeasedUntil` (another delivery
-   * of the run comes next, leased until then), returns whether that one is sent next: this one succeeded, the
-   * dispatcher is not stopping, and the lease leaves room for the next attempt. Its outcome then does not unblock the next.
+   * One attempt of a claimed delivery; its outcome is queued for writing. With `run` (another delivery of the run comes
+   * next), returns whether that one is sent next: this one succeeded, the run has not ended, the dispatcher is not
+   * stopping, and the run's lease leaves room for the next attempt. Its outcome then does not unblock the next.
    */
-  private async attempt(d: ClaimedDelivery, followerLeasedUntil?: number): Promise<boolean> {
+  private async attempt(d: ClaimedDelivery, run?: HeldRun): Promise<boolean> {
     if (!d.active) {
       await new WebhookRepository(this.db).finishDelivery(d.id, this.leaseOwner, { status: 'cancelled', last_error: 'webhook is inactive' });
       return false;
@@ -270,7 +277,7 @@ export class WebhookDispatcher {
     const now = this.clock.now();
     const delay = ok || gone ? null : nextAttemptDelay(attempt, parseRetryAfter(result.retryAfter, now));
     if (gone) this.gone.add(d.webhook_id);
-    const goesOn = ok && followerLeasedUntil !== undefined && !this.stopping && now + DELIVERY_TIMEOUT_MS + LEASE_MARGIN_MS < followerLeasedUntil;
+    const goesOn = ok && run !== undefined && !run.ended && !this.stopping && now + DELIVERY_TIMEOUT_MS + LEASE_MARGIN_MS < run.leasedUntil;
     this.unrecorded.push([
       newId(),
       d.id,
@@ -348,14 +355,22 @@ export class WebhookDispatcher {
     const held = this.inFlight + this.ready.length;
     const asked = this.running && held <= this.claimBelow ? this.maxHeld - held : 0;
     if (gone.length === 0 && asked === 0) {
-      await new WebhookRepository(this.db).recordOutcomes(batch, this.leaseOwner);
+      this.endRunsOf(await new WebhookRepository(this.db).recordOutcomes(batch, this.leaseOwner));
       return undefined;
     }
     return this.db.transaction().execute(async (trx) => {
       const repo = new WebhookRepository(trx);
-      await repo.recordOutcomes(batch, this.leaseOwner);
+      this.endRunsOf(await repo.recordOutcomes(batch, this.leaseOwner));
       for (const webhookId of gone) await repo.disable(webhookId, 'The receiver answered 410 Gone', this.clock.now());
       return asked > 0 ? { batch: await this.claim(asked, repo), asked } : undefined;
     });
+  }
+
+  /** Ends the runs of deliveries whose outcome could not be written (see `sending`). */
+  private endRunsOf(unwritten: string[]): void {
+    for (const id of unwritten) {
+      const run = this.sending.get(id);
+      if (run) run.ended = true;
+    }
   }
 }

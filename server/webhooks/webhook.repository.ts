@@ -129,7 +129,7 @@ attempts as (
 update webhook_deliveries d set status = v.status, attempts = v.attempt, next_attempt_at = v.next_attempt_at, last_status_code = v.status_code,
   last_error = v.last_error, delivered_at = v.delivered_at, blocked = 0, locked_by = null, locked_until = null
 from v where d.id = v.delivery_id and d.locked_by = $14
-returning case when d.status <> 'pending' and v.unblocks_next then d.id end as id`);
+returning d.id, d.status <> 'pending' and v.unblocks_next as unblocks_next`);
 
 // On SQLite an outcome is two statements of one row each: prepared once, they cost less than reading the rows out of
 // one JSON parameter (12 extractions a row), and the JSON itself. As on PostgreSQL, no attempt of a deleted delivery.
@@ -363,32 +363,37 @@ export class WebhookRepository {
    * (see RecordedOutcome). On PostgreSQL one statement, the rows
    * travelling as one array parameter per column, then the unblocking of the next deliveries, in one transaction under
    * PG_DISPATCH_PLAN; on SQLite two prepared statements a row, run together on the connection in one transaction (the
-   * caller's, if it is one).
+   * caller's, if it is one). Returns the deliveries whose outcome was not written: deleted (with their webhook), or no
+   * longer leased to `lockedBy` (another process took them over).
    */
-  async recordOutcomes(outcomes: RecordedOutcome[], lockedBy: string): Promise<void> {
-    if (outcomes.length === 0) return;
+  async recordOutcomes(outcomes: RecordedOutcome[], lockedBy: string): Promise<string[]> {
+    if (outcomes.length === 0) return [];
     if (isPostgres(this.db)) {
       const columns = outcomes[0]!.map((_, i) => outcomes.map((o) => o[i]));
-      await this.dispatching(async (db) => {
-        const { rows } = await db.executeQuery<{ id: string | null }>(CompiledQuery.raw(PG_RECORD, [...columns, lockedBy]));
-        const done = rows.flatMap((r) => (r.id ? [r.id] : []));
+      return this.dispatching(async (db) => {
+        const { rows } = await db.executeQuery<{ id: string; unblocks_next: boolean }>(CompiledQuery.raw(PG_RECORD, [...columns, lockedBy]));
+        const done = rows.flatMap((r) => (r.unblocks_next ? [r.id] : []));
         if (done.length > 0) await db.executeQuery(CompiledQuery.raw(PG_UNBLOCK_NEXT, [done]));
+        const written = new Set(rows.map((r) => r.id));
+        return outcomes.flatMap((o) => (written.has(o[1]) ? [] : [o[1]]));
       });
-      return;
     }
-    await withSqlite(this.db, (sqlite) => {
+    return withSqlite(this.db, (sqlite) => {
       const insertAttempt = sqlite.prepare(SQLITE_INSERT_ATTEMPT);
       const finishDelivery = sqlite.prepare(SQLITE_FINISH_DELIVERY);
       const unblockNext = sqlite.prepare(SQLITE_UNBLOCK_NEXT);
+      const unwritten: string[] = [];
       const write = () => {
         for (const [attemptId, deliveryId, attempt, startedAt, durationMs, statusCode, error, excerpt, status, nextAt, lastError, deliveredAt, unblocksNext] of outcomes) {
           insertAttempt.run(attemptId, deliveryId, attempt, startedAt, durationMs, statusCode, error, excerpt, deliveryId);
           const { changes } = finishDelivery.run(status, attempt, nextAt, statusCode, lastError, deliveredAt, deliveryId, lockedBy);
-          if (changes > 0 && status !== 'pending' && unblocksNext) unblockNext.run(deliveryId);
+          if (changes === 0) unwritten.push(deliveryId);
+          else if (status !== 'pending' && unblocksNext) unblockNext.run(deliveryId);
         }
       };
       if (sqlite.inTransaction) write();
       else sqlite.transaction(write)();
+      return unwritten;
     });
   }
 

@@ -290,6 +290,21 @@ describe.each(databaseKinds)('webhook delivery on %s', (kind) => {
       expect(events(e)).toEqual(ALL_THREE);
     });
 
+    it('ends a run whose webhook is deleted while it is sent: once that is known, nothing more of it goes out', async () => {
+      const e = await endpoint();
+      await threeQueued(e);
+      let answerFirst!: () => void;
+      const first = new Promise<void>((resolve) => (answerFirst = resolve));
+      // The second answer comes late enough for the first outcome, which finds its delivery gone, to have been written.
+      e.receiver.reply = (_, i) => ({ status: 200, hold: i === 0 ? first : i === 1 ? new Promise((resolve) => setTimeout(resolve, 500)) : undefined });
+      const drained = t.drainWebhooks();
+      await e.receiver.waitFor(() => e.receiver.received.length === 1);
+      expect((await e.ws.api.delete(`/api/webhooks/${e.hookId}`)).status).toBe(204);
+      answerFirst();
+      await drained;
+      expect(events(e)).toEqual(['interview.create 200', 'interview.status-change 200']);
+    });
+
     it('after a process died in the middle of a run, leaves the rest until its leases run out, then sends them in order', async () => {
       const e = await endpoint();
       const { rows } = await threeQueued(e);
