@@ -75,6 +75,8 @@ export class WebhookDispatcher {
    * or another process took it over) ends its run: what is left of it is not sent.
    */
   private readonly sending = new Map<string, HeldRun>();
+  /** Attempts made so far (drain's count). */
+  private attemptsMade = 0;
   private recording?: Promise<void>;
   /**
    * Whose lease a claimed delivery carries. Unique per dispatcher even when two processes share a
@@ -116,7 +118,7 @@ export class WebhookDispatcher {
     // A write under way may still claim (on SQLite); what it claims is released below.
     await this.outcomesWritten();
     // Claimed but not sent: due again at once, rather than when their leases run out.
-    await this.release(this.ready.splice(0).flatMap((run) => run.deliveries));
+    for (const run of this.ready.splice(0)) await this.release(run, run.deliveries);
     await this.sent();
     await this.outcomesWritten();
   }
@@ -126,15 +128,14 @@ export class WebhookDispatcher {
     this.wakeup?.();
   }
 
-  /** Sends everything due now and waits for the answers; for tests and scripts. */
+  /** Sends everything due now and waits for the answers; for tests and scripts. Returns the attempts made. */
   async drain(): Promise<number> {
-    let sent = 0;
+    const before = this.attemptsMade;
     await new WebhookRepository(this.db).unblockStranded(this.clock.now());
     for (;;) {
       const batch = await this.claim(this.options.concurrency);
-      if (batch.length === 0 && this.inFlight === 0) return sent;
+      if (batch.length === 0 && this.inFlight === 0) return this.attemptsMade - before;
       for (const run of batch) this.deliver(run);
-      sent += batch.reduce((n, run) => n + run.deliveries.length, 0);
       await this.sent();
       await this.outcomesWritten();
     }
@@ -200,11 +201,14 @@ export class WebhookDispatcher {
     return repo.claim(now, limit, this.leaseOwner, LEASE_MS, RUN_LENGTH).then((runs) => runs.map((deliveries) => ({ deliveries, leasedUntil: now + LEASE_MS })));
   }
 
-  /** Claimed deliveries this process will not send after all: due again at once (when nothing before them is open). */
-  private async release(deliveries: ClaimedDelivery[]): Promise<void> {
+  /**
+   * Deliveries of a run this process will not send after all: due again at once (when nothing before them is open), if
+   * the run's claim still holds them.
+   */
+  private async release(run: HeldRun, deliveries: ClaimedDelivery[]): Promise<void> {
     if (deliveries.length === 0) return;
     await new WebhookRepository(this.db)
-      .releaseClaims(deliveries.map((d) => d.id), this.leaseOwner)
+      .releaseClaims(deliveries.map((d) => d.id), this.leaseOwner, run.leasedUntil)
       .catch((error) => this.logger.error('webhook claims not released', { error: String(error) }));
   }
 
@@ -219,7 +223,9 @@ export class WebhookDispatcher {
     for (const d of deliveries) this.sending.set(d.id, run);
     let sent = 0;
     try {
-      while (sent < deliveries.length) {
+      // Each send, the first too (a run may have waited for a slot), needs the lease to outlast it.
+      while (sent < deliveries.length && this.leaseHasRoom(run)) {
+        this.attemptsMade++;
         const goesOn = await this.attempt(deliveries[sent++]!, sent < deliveries.length ? run : undefined);
         if (!goesOn) break;
       }
@@ -227,7 +233,7 @@ export class WebhookDispatcher {
       this.logger.error('webhook delivery crashed', { delivery: deliveries[sent - 1]?.id, error: String(error) });
     } finally {
       for (const d of deliveries) this.sending.delete(d.id);
-      await this.release(deliveries.slice(sent));
+      await this.release(run, deliveries.slice(sent));
       this.inFlight--;
       // The freed slot takes the next claimed delivery at once; the loop claims more when half are used up.
       this.startReady();
@@ -277,7 +283,12 @@ export class WebhookDispatcher {
     const now = this.clock.now();
     const delay = ok || gone ? null : nextAttemptDelay(attempt, parseRetryAfter(result.retryAfter, now));
     if (gone) this.gone.add(d.webhook_id);
-    const goesOn = ok && run !== undefined && !run.ended && !this.stopping && now + DELIVERY_TIMEOUT_MS + LEASE_MARGIN_MS < run.leasedUntil;
+    // The slot is free once the answer is in: the outcome is written with others shortly after, and until then the
+    // delivery keeps its lease, so the interview's next event stays behind it. Only when writing falls behind does a
+    // slot wait for the outcomes (before queueing its own and deciding whether its run goes on), which bounds what is
+    // unwritten.
+    while (this.recording && this.unrecorded.length >= HELD_PER_SLOT * this.options.concurrency) await this.recording;
+    const goesOn = ok && run !== undefined && !run.ended && !this.stopping && this.leaseHasRoom(run);
     this.unrecorded.push([
       newId(),
       d.id,
@@ -294,10 +305,6 @@ export class WebhookDispatcher {
       !goesOn,
     ]);
     this.recording ??= this.flush();
-    // The slot is free once the answer is in: the outcome is written with others shortly after, and until then the
-    // delivery keeps its lease, so the interview's next event stays behind it. Only when writing falls behind
-    // does a slot wait for the outcomes, which bounds what is unwritten.
-    if (this.unrecorded.length > HELD_PER_SLOT * this.options.concurrency) await this.recording;
     if (!ok) this.logger.warn('webhook delivery failed', { delivery: d.id, url: d.url, attempt, status: result.statusCode, error });
     return goesOn;
   }
@@ -327,7 +334,12 @@ export class WebhookDispatcher {
         } catch {
           // One outcome that cannot be written must not keep the others from being written.
           for (const o of batch) {
-            await this.recordOutcomes([o], []).catch((error) => this.logger.error('webhook delivery outcome not recorded', { delivery: o[1], error: String(error) }));
+            await this.recordOutcomes([o], []).catch((error) => {
+              this.logger.error('webhook delivery outcome not recorded', { delivery: o[1], error: String(error) });
+              // It is sent again when its lease runs out, and nothing more of its run goes out before that. A follower already
+              // on its way has gone: the receiver then gets this event a second time after it (at least once, not in order).
+              this.endRunsOf([o[1]]);
+            });
           }
           for (const webhookId of gone) {
             await this.recordOutcomes([], [webhookId]).catch((error) => this.logger.error('webhook not disabled after 410', { webhook: webhookId, error: String(error) }));
@@ -364,6 +376,11 @@ export class WebhookDispatcher {
       for (const webhookId of gone) await repo.disable(webhookId, 'The receiver answered 410 Gone', this.clock.now());
       return asked > 0 ? { batch: await this.claim(asked, repo), asked } : undefined;
     });
+  }
+
+  /** The run's lease outlasts one more attempt and the writing of its outcome. */
+  private leaseHasRoom(run: HeldRun): boolean {
+    return this.clock.now() + DELIVERY_TIMEOUT_MS + LEASE_MARGIN_MS < run.leasedUntil;
   }
 
   /** Ends the runs of deliveries whose outcome could not be written (see `sending`). */

@@ -73,7 +73,8 @@ export class WebhookSender {
         response.on('end', () =>
           finish({
             statusCode: response.statusCode ?? null,
-            responseExcerpt: Buffer.concat(parts).toString('utf8'),
+            // PostgreSQL's text cannot hold NUL: a receiver's answer must not keep its outcome from being written.
+            responseExcerpt: Buffer.concat(parts).toString('utf8').replaceAll('\u0000', '\uFFFD'),
             retryAfter: response.headers['retry-after'],
             error: null,
           }),

@@ -75,7 +75,8 @@ export const PG_DISPATCH_PLAN = CompiledQuery.raw(
 );
 
 // The due deliveries (the heads of their runs) come from the walk of the pending index; behind each, the open deliveries
-// queued after it in the open index, numbered in event order, and of those the ones not leased elsewhere, each locked
+// queued after it in the open index, numbered in event order, and of those the ones due (not waiting for a retry) and
+// not leased elsewhere, each locked
 // through the primary key in a lateral subquery (a lock on `id = any(array)` made the generic plan walk the whole open
 // index: 2 ms a claim with 10,000 pending). A follower skipped (locked, or leased by another process) ends its run
 // there, which `claim` sees from the numbers. The update joins the claimed ids to their rows one by one in the
@@ -88,7 +89,8 @@ followers as (
   cross join lateral (select e.id, row_number() over (order by e.event_seq) as run_pos from webhook_deliveries e
     where e.webhook_id = due.webhook_id and e.interview_id = due.interview_id and e.status = 'pending' and e.event_seq > due.event_seq
     order by e.event_seq limit $5) f
-  cross join lateral (select l.id from webhook_deliveries l where l.id = f.id and l.status = 'pending' and (l.locked_until is null or l.locked_until < $1)
+  cross join lateral (select l.id from webhook_deliveries l where l.id = f.id and l.status = 'pending' and l.next_attempt_at <= $1
+    and (l.locked_until is null or l.locked_until < $1)
     for update of l skip locked) t),
 claimed as (
   update webhook_deliveries d set locked_by = $3, locked_until = $4
@@ -102,8 +104,11 @@ const SQLITE_CLAIM = `update webhook_deliveries set locked_by = ?, locked_until 
 where id in (select d.id from webhook_deliveries d where ${DUE.replace('$now', '?').replace('$now', '?')} order by d.next_attempt_at limit ?)
 returning id, webhook_id, interview_id, event_seq`;
 
-/** The open deliveries queued behind a claimed one, in event order, with their leases (one leased elsewhere ends the run). */
-const SQLITE_BEHIND = `select id, locked_until from webhook_deliveries where webhook_id = ? and interview_id = ? and status = 'pending' and event_seq > ?
+/**
+ * The open deliveries queued behind a claimed one, in event order, with their leases and next attempts (one leased
+ * elsewhere, or waiting for a retry, ends the run).
+ */
+const SQLITE_BEHIND = `select id, locked_until, next_attempt_at from webhook_deliveries where webhook_id = ? and interview_id = ? and status = 'pending' and event_seq > ?
 order by event_seq limit ?`;
 
 const SQLITE_LEASE = `update webhook_deliveries set locked_by = ?, locked_until = ? where id in (select value from json_each(?))`;
@@ -259,7 +264,7 @@ export class WebhookRepository {
    * and state, the workspace's secrets). A run starts with a due delivery: pending, next attempt reached, no live lease
    * (a claim only sets the lease; status stays pending), and nothing earlier of the same webhook and interview still
    * pending, so a receiver gets an interview's events in order, one at a time. Up to `runLength - 1` open deliveries
-   * queued behind it follow, in event order, as far as none is leased elsewhere; the caller sends each only after the
+   * queued behind it follow, in event order, as far as none is leased elsewhere or waiting for a retry; the caller sends each only after the
    * one before it succeeded. A backlog of an interview's events then costs one claim and one unblocking per run, not
    * per event (bench:webhooks, 50 events an interview on PostgreSQL: the unblocking was a third of the database's
    * time).
@@ -292,7 +297,7 @@ export class WebhookRepository {
         for (const d of run.slice(length)) cut.push(d.id);
         return run.slice(0, length).map(({ run_pos: _, ...d }) => d);
       });
-      await this.releaseClaims(cut, lockedBy);
+      await this.releaseClaims(cut, lockedBy, now + leaseMs);
       return claimed;
     }
     return withSqlite(this.db, (sqlite) => {
@@ -302,8 +307,9 @@ export class WebhookRepository {
       const runs = heads.map((head) => {
         const ids = [head.id];
         if (runLength > 1) {
-          for (const f of behind.all(head.webhook_id, head.interview_id, head.event_seq, runLength - 1) as { id: string; locked_until: number | null }[]) {
-            if (f.locked_until !== null && f.locked_until >= now) break;
+          const queued = behind.all(head.webhook_id, head.interview_id, head.event_seq, runLength - 1) as { id: string; locked_until: number | null; next_attempt_at: number }[];
+          for (const f of queued) {
+            if ((f.locked_until !== null && f.locked_until >= now) || f.next_attempt_at > now) break;
             ids.push(f.id);
           }
         }
@@ -325,14 +331,18 @@ export class WebhookRepository {
     return this.db.isTransaction ? run(this.db) : this.db.transaction().execute(run);
   }
 
-  /** Claimed deliveries this process will not send after all (it is stopping): due again at once. */
-  async releaseClaims(ids: string[], lockedBy: string) {
+  /**
+   * Claimed deliveries this process will not send after all: due again at once. Only the claim that leased them until
+   * `leasedUntil` is released: once it ran out, another claim (of this process too) may hold them.
+   */
+  async releaseClaims(ids: string[], lockedBy: string, leasedUntil: number) {
     if (ids.length === 0) return;
     await this.db
       .updateTable('webhook_deliveries')
       .set({ locked_by: null, locked_until: null })
       .where('id', 'in', ids)
       .where('locked_by', '=', lockedBy)
+      .where('locked_until', '=', leasedUntil)
       .execute();
   }
 

@@ -305,6 +305,30 @@ describe.each(databaseKinds)('webhook delivery on %s', (kind) => {
       expect(events(e)).toEqual(['interview.create 200', 'interview.status-change 200']);
     });
 
+    it('ends a run before a follower waiting for a retry (a redelivery queued it behind), which goes out when due', async () => {
+      const e = await endpoint();
+      const { rows } = await threeQueued(e);
+      const [, , third] = await rows();
+      await t.database.db.updateTable('webhook_deliveries').set({ next_attempt_at: t.clock.now() + 3600_000 }).where('id', '=', third!.id).execute();
+      await t.drainWebhooks();
+      expect(events(e)).toEqual(['interview.create 200', 'interview.status-change 200']);
+      t.clock.advance(3600_001);
+      await t.drainWebhooks();
+      expect(events(e)).toEqual(ALL_THREE);
+    });
+
+    it('writes the outcome of an answer with a NUL byte in its body, and the run goes on', async () => {
+      const e = await endpoint();
+      const { rows } = await threeQueued(e);
+      e.receiver.reply = (_, i) => ({ status: 200, body: i === 0 ? 'ok\u0000' : 'ok' });
+      await t.drainWebhooks();
+      expect(events(e)).toEqual(ALL_THREE);
+      expect((await rows()).map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+      const [first] = await rows();
+      const detail = (await e.ws.api.get(`/api/webhooks/${e.hookId}/deliveries/${first!.id}`)).body;
+      expect(detail.attempts[0].responseExcerpt).toBe('ok\uFFFD');
+    });
+
     it('after a process died in the middle of a run, leaves the rest until its leases run out, then sends them in order', async () => {
       const e = await endpoint();
       const { rows } = await threeQueued(e);

@@ -148,3 +148,56 @@ describe.each(databaseKinds)('a dispatcher that outlived its lease on %s', (kind
     expect(receiver.received).toHaveLength(2);
   });
 });
+
+/** One slot, so a second run waits for it with its lease running. */
+describe.each(databaseKinds)('a dispatcher holding a claimed run on %s', (kind) => {
+  let t: TestPlatform;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    t = await startTestPlatform(kind, { env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_POLL_MS: '20', WEBHOOK_CONCURRENCY: '1' } });
+    receiver = await WebhookReceiver.start(() => t.clock.now());
+  });
+  afterAll(async () => {
+    await receiver?.down();
+    await t?.stop();
+  });
+
+  it('does not send a run whose lease ran short while it waited for a slot: it is claimed again, with a lease of its own', async () => {
+    const ws = await t.createWorkspace();
+    const hook = await ws.api.post('/api/webhooks', { url: `${receiver.url}/hook`, events: WEBHOOK_EVENTS });
+    const position = await createPosition(ws.api);
+    for (const name of ['Ada', 'Bo']) {
+      expect((await ws.api.post(`/api/positions/${position.id}/interviews`, { name, email: `${name.toLowerCase()}@example.com`, sendEmail: false })).status).toBe(201);
+    }
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    const leaseLeft: number[] = [];
+    // Each answer waits until the lease of the delivery being sent has been read.
+    receiver.reply = (r, i) => {
+      const read = t.database.db
+        .selectFrom('webhook_deliveries as d')
+        .innerJoin('webhook_events as ev', 'ev.seq', 'd.event_seq')
+        .select('d.locked_until')
+        .where('ev.id', '=', r.webhookId)
+        .where('d.webhook_id', '=', hook.body.id)
+        .executeTakeFirstOrThrow()
+        .then((row) => void leaseLeft.push(row.locked_until! - t.clock.now()));
+      return { status: 200, hold: i === 0 ? Promise.all([read, held]) : read };
+    };
+    const dispatcher = t.running.platform.webhookDispatcher;
+    dispatcher.start();
+    try {
+      await receiver.waitFor(() => leaseLeft.length === 1);
+      // Both invitations were claimed together; the second waits for the one slot. The first answer takes 45 s.
+      t.clock.advance(45_000);
+      answer();
+      await receiver.waitFor(() => leaseLeft.length === 2);
+    } finally {
+      await dispatcher.stop();
+    }
+    expect(leaseLeft).toEqual([60_000, 60_000]);
+    expect([...receiver.countsById().values()]).toEqual([1, 1]);
+  });
+});
+
