@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import { CompiledQuery, sql } from 'kysely';
 import { isPostgres, keptPrepared, withSqlite, type DbExecutor } from '../db/database.ts';
 import { afterCursor } from '../shared/cursor.ts';
@@ -173,6 +174,28 @@ cross join lateral (select e.id from webhook_deliveries e where e.webhook_id = w
 const UNBLOCK_STRANDED = `update webhook_deliveries set blocked = 0 where blocked = 1 and status = 'pending' and (locked_until is null or locked_until < $now)
   and id in (select ${nextOfGroup('g')} from (select distinct b.webhook_id, b.interview_id from webhook_deliveries b where b.status = 'pending' and b.blocked = 1) g)`;
 
+/** WebhookRepository.claim on SQLite: the heads' update, then each head's followers, leased, then everything loaded. */
+function claimOnSqlite(sqlite: SQLite.Database, now: number, limit: number, lockedBy: string, leaseMs: number, runLength: number): ClaimedRun[] {
+  const heads = sqlite.prepare(SQLITE_CLAIM).all(lockedBy, now + leaseMs, now, now, limit) as { id: string; webhook_id: string; interview_id: string; event_seq: number }[];
+  if (heads.length === 0) return [];
+  const behind = sqlite.prepare(SQLITE_BEHIND);
+  const runs = heads.map((head) => {
+    const ids = [head.id];
+    if (runLength > 1) {
+      const queued = behind.all(head.webhook_id, head.interview_id, head.event_seq, runLength - 1) as { id: string; locked_until: number | null; next_attempt_at: number }[];
+      for (const f of queued) {
+        if ((f.locked_until !== null && f.locked_until >= now) || f.next_attempt_at > now) break;
+        ids.push(f.id);
+      }
+    }
+    return ids;
+  });
+  const followers = runs.flatMap((ids) => ids.slice(1));
+  if (followers.length > 0) sqlite.prepare(SQLITE_LEASE).run(lockedBy, now + leaseMs, JSON.stringify(followers));
+  const loaded = new Map((sqlite.prepare(SQLITE_LOAD).all(JSON.stringify(runs.flat())) as ClaimedDelivery[]).map((d) => [d.id, d]));
+  return runs.map((ids) => ids.map((id) => loaded.get(id)!));
+}
+
 export class WebhookRepository {
   constructor(private readonly db: DbExecutor) {}
 
@@ -301,24 +324,9 @@ export class WebhookRepository {
       return claimed;
     }
     return withSqlite(this.db, (sqlite) => {
-      const heads = sqlite.prepare(SQLITE_CLAIM).all(lockedBy, now + leaseMs, now, now, limit) as { id: string; webhook_id: string; interview_id: string; event_seq: number }[];
-      if (heads.length === 0) return [];
-      const behind = sqlite.prepare(SQLITE_BEHIND);
-      const runs = heads.map((head) => {
-        const ids = [head.id];
-        if (runLength > 1) {
-          const queued = behind.all(head.webhook_id, head.interview_id, head.event_seq, runLength - 1) as { id: string; locked_until: number | null; next_attempt_at: number }[];
-          for (const f of queued) {
-            if ((f.locked_until !== null && f.locked_until >= now) || f.next_attempt_at > now) break;
-            ids.push(f.id);
-          }
-        }
-        return ids;
-      });
-      const followers = runs.flatMap((ids) => ids.slice(1));
-      if (followers.length > 0) sqlite.prepare(SQLITE_LEASE).run(lockedBy, now + leaseMs, JSON.stringify(followers));
-      const loaded = new Map((sqlite.prepare(SQLITE_LOAD).all(JSON.stringify(runs.flat())) as ClaimedDelivery[]).map((d) => [d.id, d]));
-      return runs.map((ids) => ids.map((id) => loaded.get(id)!));
+      // The heads' and the followers' leases in one transaction (the caller's, if it is one): one commit, not two.
+      const claim = () => claimOnSqlite(sqlite, now, limit, lockedBy, leaseMs, runLength);
+      return sqlite.inTransaction ? claim() : sqlite.transaction(claim)();
     });
   }
 
