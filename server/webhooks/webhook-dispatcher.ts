@@ -142,10 +142,10 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Claims come in batches and wait in `ready` for a free slot: a claim costs about the same whatever its size,
-   * and one per finished delivery costs more than the delivery (bench:webhooks). This process holds at most
-   * HELD_PER_SLOT × `concurrency` leases and claims again as soon as `concurrency` of them are used up, so the
-   * next batch is there before the slots run dry; a lone event is claimed at once.
+   * Claims come in batches of runs and wait in `ready` for a free slot: a claim costs about the same whatever its
+   * size, and one per finished delivery costs more than the delivery (bench:webhooks). This process holds at most
+   * HELD_PER_SLOT × `concurrency` runs and claims again as soon as `concurrency` of them are done, so the next batch
+   * is there before the slots run dry; a lone event is claimed at once.
    */
   private async run(): Promise<void> {
     const { maxHeld, claimBelow } = this;
@@ -235,7 +235,7 @@ export class WebhookDispatcher {
       for (const d of deliveries) this.sending.delete(d.id);
       await this.release(run, deliveries.slice(sent));
       this.inFlight--;
-      // The freed slot takes the next claimed delivery at once; the loop claims more when half are used up.
+      // The freed slot takes the next claimed run at once; the loop claims more when half are used up.
       this.startReady();
       if (this.waitingForRoom && this.inFlight + this.ready.length <= this.claimBelow) this.wakeup?.();
       if (this.inFlight === 0) this.resolveAllSent?.();

@@ -77,11 +77,10 @@ export const PG_DISPATCH_PLAN = CompiledQuery.raw(
 
 // The due deliveries (the heads of their runs) come from the walk of the pending index; behind each, the open deliveries
 // queued after it in the open index, numbered in event order, and of those the ones due (not waiting for a retry) and
-// not leased elsewhere, each locked
-// through the primary key in a lateral subquery (a lock on `id = any(array)` made the generic plan walk the whole open
-// index: 2 ms a claim with 10,000 pending). A follower skipped (locked, or leased by another process) ends its run
-// there, which `claim` sees from the numbers. The update joins the claimed ids to their rows one by one in the
-// primary key, and returns each row's run.
+// not leased elsewhere, each locked through the primary key in a lateral subquery (a lock on `id = any(array)` made the
+// generic plan walk the whole open index: 2 ms a claim with 10,000 pending). A follower skipped (locked, leased by
+// another process or waiting for a retry) ends its run there, which `claim` sees from the numbers. The update joins the
+// claimed ids to their rows one by one in the primary key, and returns each row's run.
 const PG_CLAIM = keptPrepared(`with due as (
   select d.id, d.webhook_id, d.interview_id, d.event_seq from webhook_deliveries d where ${DUE.replaceAll('$now', '$1')}
   order by d.next_attempt_at limit $2 for update of d skip locked),
@@ -287,8 +286,8 @@ export class WebhookRepository {
    * and state, the workspace's secrets). A run starts with a due delivery: pending, next attempt reached, no live lease
    * (a claim only sets the lease; status stays pending), and nothing earlier of the same webhook and interview still
    * pending, so a receiver gets an interview's events in order, one at a time. Up to `runLength - 1` open deliveries
-   * queued behind it follow, in event order, as far as none is leased elsewhere or waiting for a retry; the caller sends each only after the
-   * one before it succeeded. A backlog of an interview's events then costs one claim and one unblocking per run, not
+   * queued behind it follow, in event order, as far as none is leased elsewhere or waiting for a retry; the caller sends
+   * each only after the one before it succeeded. A backlog of an interview's events then costs one claim and one unblocking per run, not
    * per event (bench:webhooks, 50 events an interview on PostgreSQL: the unblocking was a third of the database's
    * time).
    *
@@ -298,7 +297,7 @@ export class WebhookRepository {
    * SKIP LOCKED lets several processes claim side by side, and a row another process claimed meanwhile fails the lease
    * test when re-read.
    */
-  async claim(now: number, limit: number, lockedBy: string, leaseMs: number, runLength = 1): Promise<ClaimedRun[]> {
+  async claim(now: number, limit: number, lockedBy: string, leaseMs: number, runLength: number): Promise<ClaimedRun[]> {
     if (isPostgres(this.db)) {
       const rows = await this.dispatching(
         async (db) =>
