@@ -77,20 +77,24 @@ export const PG_DISPATCH_PLAN = CompiledQuery.raw(
 
 // The due deliveries (the heads of their runs) come from the walk of the pending index; behind each, the open deliveries
 // queued after it in the open index, numbered in event order, and of those the ones due (not waiting for a retry) and
-// not leased elsewhere, each locked through the primary key in a lateral subquery (a lock on `id = any(array)` made the
-// generic plan walk the whole open index: 2 ms a claim with 10,000 pending). A follower skipped (locked, leased by
+// not leased elsewhere, each locked in a lateral subquery that names its whole key in the open index as well as its id:
+// a lock on `id = any(array)` made the generic plan walk the whole open index (2 ms a claim with 10,000 pending), and so
+// did a lookup by id alone when the plan was made while the statistics said the open index was nearly empty (the
+// primary key looked dearer: whole rounds of bench:webhooks at a tenth of their speed, claims of 1-8 s, auto_explain);
+// with the whole key either index finds the one row. A follower skipped (locked, leased by
 // another process or waiting for a retry) ends its run there, which `claim` sees from the numbers. The update joins the
 // claimed ids to their rows one by one in the primary key, and returns each row's run.
-const PG_CLAIM = keptPrepared(`with due as (
+export const PG_CLAIM = keptPrepared(`with due as (
   select d.id, d.webhook_id, d.interview_id, d.event_seq from webhook_deliveries d where ${DUE.replaceAll('$now', '$1')}
   order by d.next_attempt_at limit $2 for update of d skip locked),
 followers as (
   select t.id, due.id as run_id, f.run_pos from due
-  cross join lateral (select e.id, row_number() over (order by e.event_seq) as run_pos from webhook_deliveries e
+  cross join lateral (select e.id, e.event_seq, row_number() over (order by e.event_seq) as run_pos from webhook_deliveries e
     where e.webhook_id = due.webhook_id and e.interview_id = due.interview_id and e.status = 'pending' and e.event_seq > due.event_seq
     order by e.event_seq limit $5) f
-  cross join lateral (select l.id from webhook_deliveries l where l.id = f.id and l.status = 'pending' and l.next_attempt_at <= $1
-    and (l.locked_until is null or l.locked_until < $1)
+  cross join lateral (select l.id from webhook_deliveries l where l.id = f.id
+    and l.webhook_id = due.webhook_id and l.interview_id = due.interview_id and l.event_seq = f.event_seq and l.status = 'pending'
+    and l.next_attempt_at <= $1 and (l.locked_until is null or l.locked_until < $1)
     for update of l skip locked) t),
 claimed as (
   update webhook_deliveries d set locked_by = $3, locked_until = $4
@@ -122,7 +126,7 @@ where d.id in (select value from json_each(?))`;
 // row's JSON again for each of its 12 fields: most of the statement's time in bench:webhooks). An attempt is logged
 // only for a delivery that still exists (its webhook may have been deleted while it was sent): on PostgreSQL this join
 // is the only check, the foreign key's own being dropped (migration 2026-12-03T0900).
-const PG_RECORD = keptPrepared(`with v as (
+export const PG_RECORD = keptPrepared(`with v as (
   select * from unnest($1::text[], $2::text[], $3::integer[], $4::bigint[], $5::integer[], $6::integer[], $7::text[], $8::text[], $9::text[],
     $10::bigint[], $11::text[], $12::bigint[], $13::boolean[])
     as v(attempt_id, delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt, status, next_attempt_at, last_error,
@@ -151,7 +155,7 @@ where id = ? and locked_by = ?`;
  * (see PG_BEHIND), which the outcomes' statement waited for.
  */
 const SQLITE_UNBLOCK_NEXT = `update webhook_deliveries set blocked = 0 where blocked = 1 and id = (select ${nextOfGroup('f', true)} from webhook_deliveries f where f.id = ?)`;
-const PG_UNBLOCK_NEXT = keptPrepared(`update webhook_deliveries set blocked = 0 where blocked = 1
+export const PG_UNBLOCK_NEXT = keptPrepared(`update webhook_deliveries set blocked = 0 where blocked = 1
   and id = any(array(select ${nextOfGroup('f', true)} from unnest($1::text[]) as done(id) join webhook_deliveries f on f.id = done.id))`);
 
 /**
