@@ -341,7 +341,15 @@ describe('the admin app: a recruiter’s day in Chromium', { timeout: 120_000 },
     await log.locator('tbody tr', { hasText: 'interview.status-change' }).first().waitFor({ timeout: 20_000 });
     await log.getByRole('button', { name: /^Details/ }).first().click();
     await log.getByRole('region', { name: 'Body sent' }).waitFor();
-    await log.getByRole('button', { name: /^Redeliver/ }).first().click();
+    // Redelivered from the log: the receiver gets the same event again, and the log shows the new delivery.
+    const statusChanges = () => received.filter((r) => JSON.parse(r.body).event === 'interview.status-change');
+    const sentBefore = statusChanges().length;
+    const rowsBefore = await log.locator('tbody tr[data-delivery]').count();
+    await log.getByRole('button', { name: 'Redeliver interview.status-change' }).first().click();
+    await expect.poll(() => statusChanges().length, { timeout: 20_000 }).toBe(sentBefore + 1);
+    expect(JSON.parse(statusChanges().at(-1)!.body).data.id).toBe(adaId);
+    await log.getByRole('button', { name: 'Refresh delivery log' }).click();
+    await expect.poll(() => log.locator('tbody tr[data-delivery]').count(), { timeout: 20_000 }).toBe(rowsBefore + 1);
 
     await admin.button('Reveal secret').click();
     await admin.page.getByTestId('webhook-secret').waitFor();

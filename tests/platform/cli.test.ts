@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,31 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { startServer } from '../../server/main.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/test-databases.ts';
+import { createWorkspaceCli } from '../support/server-process.ts';
 import { ApiClient, freePort } from '../support/test-platform.ts';
-
-const root = path.resolve(import.meta.dirname, '../..');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `npx tsx scripts/create-workspace.ts ...args` with only the database variables we give it. */
-function createWorkspaceCli(args: string[], env: Record<string, string>): Promise<CliResult> {
-  const inherited = { ...process.env };
-  delete inherited.DATABASE_URL;
-  delete inherited.SQLITE_PATH;
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'scripts/create-workspace.ts', ...args], { cwd: root, env: { ...inherited, LOG_LEVEL: 'silent', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 interface Printed {
   workspaceId: string;

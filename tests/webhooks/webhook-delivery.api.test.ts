@@ -164,6 +164,41 @@ describe.each(databaseKinds)('webhook delivery on %s', (kind) => {
       expect(e.receiver.received.map((r) => r.json.event)).toEqual(['interview.create']);
     });
 
+    it('gives up after the last attempt of about three days; the interview’s next event then goes out, and the failed one can be redelivered', async () => {
+      const e = await endpoint();
+      e.receiver.reply = () => ({ status: 500, body: 'still broken' });
+      const id = await invite(e);
+      expect((await e.ws.api.post(`/api/interviews/${id}/cancel`)).status).toBe(200);
+      const started = t.clock.now();
+      await t.drainWebhooks();
+      for (let i = 0; i < 40 && (await deliveries(e)).some((d) => d.event === 'interview.create' && d.status === 'pending'); i++) {
+        t.clock.advance(3 * 3600_000);
+        await t.drainWebhooks();
+      }
+      const created = (await deliveries(e)).find((d) => d.event === 'interview.create')!;
+      expect(created).toMatchObject({ status: 'failed', attempts: 10, lastStatusCode: 500, nextAttemptAt: null });
+      expect(e.receiver.ofEvent('interview.create')).toHaveLength(10);
+      expect(new Set(e.receiver.received.map((r) => r.webhookId)).size).toBe(2);
+      const tries = (await e.ws.api.get(`/api/webhooks/${e.hookId}/deliveries/${created.id}`)).body.attempts as { startedAt: number }[];
+      // The schedule's delays add up to 2 days 23 h 35 min (±10%); the last try is about three days after the first.
+      expect(tries.at(-1)!.startedAt - started).toBeGreaterThan(2.5 * DAY);
+      // Given up on, it no longer holds the interview's later event, which was tried meanwhile only after it.
+      const cancelled = e.receiver.ofEvent('interview.status-change');
+      expect(cancelled.length).toBeGreaterThan(0);
+      expect(cancelled[0]!.arrivedSeq).toBeGreaterThan(e.receiver.ofEvent('interview.create').at(-1)!.arrivedSeq);
+
+      // The endpoint is fixed: the failed event is sent again from the log, with its webhook-id, once.
+      e.receiver.reply = () => ({ status: 200, body: 'ok' });
+      const again = await e.ws.api.post(`/api/webhooks/${e.hookId}/redeliver`, { deliveryId: created.id });
+      expect(again.status).toBe(202);
+      await t.drainWebhooks();
+      const resent = e.receiver.received.at(-1)!;
+      expect(resent).toMatchObject({ webhookId: created.eventId, answeredStatus: 200 });
+      expect(verified(e, resent)).toBe(true);
+      expect((await e.ws.api.get(`/api/webhooks/${e.hookId}/deliveries/${again.body.id}`)).body).toMatchObject({ status: 'succeeded', attempts: [{ attempt: 1, statusCode: 200 }] });
+      expect((await e.ws.api.get(`/api/webhooks/${e.hookId}/deliveries/${created.id}`)).body.status).toBe('failed');
+    });
+
     it('honours Retry-After: a 503 with Retry-After: 120 is not tried again before 120 s', async () => {
       const e = await endpoint();
       e.receiver.reply = (_, i) => (i === 0 ? { status: 503, headers: { 'retry-after': '120' }, body: 'slow down' } : { status: 200 });

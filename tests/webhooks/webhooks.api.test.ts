@@ -267,6 +267,8 @@ describe.each(databaseKinds)('webhooks from a real run on %s', (kind) => {
     const bytes = Buffer.from(await res.arrayBuffer());
     expect(bytes.subarray(0, 2).toString('hex')).toBe('ffd8');
     expect(bytes.subarray(-2).toString('hex')).toBe('ffd9');
+    // Long-lived enough for an ATS to store: the signature holds for a year.
+    expect(Number(thumbnail.searchParams.get('expires')) * 1000).toBeGreaterThan(t.clock.now() + 360 * 24 * 3600_000);
     // The short link leads to the candidate page.
     const short = await fetch(`${t.url}${new URL(finished.url.short).pathname}`, { redirect: 'manual' });
     expect(short.status).toBe(302);
