@@ -8,6 +8,13 @@ import { createWorkspaceCli, startServerProcess, type ServerProcess } from '../s
 import { ApiClient, createPosition } from '../support/test-platform.ts';
 import { hireflixVerifies, standardVerifies, WebhookReceiver } from './webhook-receiver.ts';
 
+/** Server processes of their own (scripts/bench/bench-server.ts), as they run in production. */
+async function serverProcess(servers: ServerProcess[], env: Record<string, string>): Promise<ServerProcess> {
+  const server = await startServerProcess({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_POLL_MS: '50', WORKER_POLL_MS: '50', ...env });
+  servers.push(server);
+  return server;
+}
+
 /** The outbox against a real SIGKILL: no stop(), no drain, whatever the process had in memory is gone. */
 describe.each(databaseKinds)('a server process killed with webhook events pending, on %s', (kind) => {
   let dir: string;
@@ -29,25 +36,13 @@ describe.each(databaseKinds)('a server process killed with webhook events pendin
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function serverProcess(): Promise<ServerProcess> {
-    const server = await startServerProcess({
-      ...dbEnv,
-      DATA_DIR: path.join(dir, 'data'),
-      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
-      WEBHOOK_POLL_MS: '50',
-      WORKER_POLL_MS: '50',
-    });
-    servers.push(server);
-    return server;
-  }
-
   it('delivers every event once, in order, after a restart, the receiver having been down', async () => {
     const created = await createWorkspaceCli(['--workspace', 'Acme', '--email', 'ops@acme.test'], dbEnv);
     expect(created.code, created.stderr).toBe(0);
     const apiKey = JSON.parse(created.stdout).apiKey.key as string;
 
     receiver.reply = () => ({ status: 503, body: 'down for maintenance' });
-    const first = await serverProcess();
+    const first = await serverProcess(servers, { ...dbEnv, DATA_DIR: path.join(dir, 'data') });
     const api = new ApiClient(first.url, apiKey);
     const hook = await api.post('/api/webhooks', { url: `${receiver.url}/hook`, events: WEBHOOK_EVENTS });
     expect(hook.status, JSON.stringify(hook.body)).toBe(201);
@@ -75,7 +70,7 @@ describe.each(databaseKinds)('a server process killed with webhook events pendin
     await first.kill('SIGKILL');
 
     receiver.reply = () => ({ status: 200, body: 'ok' });
-    await serverProcess();
+    await serverProcess(servers, { ...dbEnv, DATA_DIR: path.join(dir, 'data') });
     const succeeded = () => receiver.received.filter((r) => r.answeredStatus === 200);
     // The first retry is due 5 s (with jitter) after the failed attempt.
     await receiver.waitFor(() => succeeded().length >= 5, 30_000, 'every event after the restart');
@@ -91,5 +86,65 @@ describe.each(databaseKinds)('a server process killed with webhook events pendin
     expect(sequence(interviews[2]!)).toEqual(['interview.create:pending']);
     // Only the three first events were ever refused, each once, by the receiver that was down.
     expect(receiver.received.filter((r) => r.answeredStatus === 503).map((r) => r.json.event)).toEqual(['interview.create', 'interview.create', 'interview.create']);
+  }, 90_000);
+});
+
+/** Each event once per attempt schedule, not once per process, with both processes sending. */
+describe('two server processes on one PostgreSQL', () => {
+  let dir: string;
+  let database: TestDatabase;
+  let receiver: WebhookReceiver;
+  const servers: ServerProcess[] = [];
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oneway-two-'));
+    database = await createTestDatabase('postgres');
+    receiver = await WebhookReceiver.start(() => Date.now());
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.kill('SIGKILL')));
+    await receiver.down();
+    await database.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('deliver every event once, each interview’s in order, one process’s sends overlapping the other’s', async () => {
+    if (database.target.kind !== 'postgres') throw new Error('expected a PostgreSQL target');
+    const dbEnv = { DATABASE_URL: database.target.url };
+    const created = await createWorkspaceCli(['--workspace', 'Acme', '--email', 'ops@acme.test'], dbEnv);
+    expect(created.code, created.stderr).toBe(0);
+    const apiKey = JSON.parse(created.stdout).apiKey.key as string;
+    // One send at a time per process, each taking 100 ms: two sends at once can only come from two processes.
+    receiver.reply = () => ({ status: 200, body: 'ok', delayMs: 100 });
+    const env = { ...dbEnv, WEBHOOK_CONCURRENCY: '1' };
+    const [a, b] = [await serverProcess(servers, { ...env, DATA_DIR: path.join(dir, 'a') }), await serverProcess(servers, { ...env, DATA_DIR: path.join(dir, 'b') })];
+    const api = new ApiClient(a!.url, apiKey);
+    expect((await new ApiClient(b!.url, apiKey).get('/api/webhooks')).status).toBe(200);
+    const hook = await api.post('/api/webhooks', { url: `${receiver.url}/hook`, events: WEBHOOK_EVENTS });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+    const secret = (await api.get('/api/webhooks/secret')).body.secret as string;
+    const position = await createPosition(api);
+    const interviews: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const invited = await api.post(`/api/positions/${position.id}/interviews`, { name: `Candidate ${i}`, email: `c${i}@example.com`, sendEmail: false });
+      expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+      interviews.push(invited.body.id);
+      expect((await api.post(`/api/interviews/${invited.body.id}/cancel`)).status).toBe(200);
+    }
+
+    await receiver.waitFor(() => receiver.received.filter((r) => r.answeredStatus === 200).length >= 40, 30_000, 'all 40 events');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const got = receiver.received;
+    expect(got).toHaveLength(40);
+    expect(new Set(got.map((r) => r.webhookId)).size).toBe(40);
+    expect(got.every((r) => hireflixVerifies(secret, r) && standardVerifies(secret, r))).toBe(true);
+    for (const id of interviews) {
+      const ofInterview = got.filter((r) => r.json.data.id === id);
+      expect(ofInterview.map((r) => r.json.event)).toEqual(['interview.create', 'interview.status-change']);
+      // The second was sent only after the first was answered.
+      expect(ofInterview[1]!.arrivedSeq).toBeGreaterThan(ofInterview[0]!.answeredSeq!);
+    }
+    const overlapping = got.some((x) => got.some((y) => x !== y && y.arrivedSeq > x.arrivedSeq && y.arrivedSeq < x.answeredSeq!));
+    expect(overlapping, 'no two sends overlapped: one process sent everything').toBe(true);
   }, 90_000);
 });
