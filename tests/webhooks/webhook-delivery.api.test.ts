@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENTS } from '../../server/db/schema.ts';
 import { databaseKinds, openSecondConnection } from '../support/test-databases.ts';
@@ -611,6 +612,41 @@ describe.each(databaseKinds)('webhook delivery on %s', (kind) => {
       await draining;
       expect(await deliveries(kept)).toMatchObject([{ status: 'succeeded', attempts: 1 }]);
       expect(await orphanAttempts()).toEqual([]);
+    });
+  });
+
+  describe('the outbox', () => {
+    it('is written in the change’s transaction: when the outbox refuses the event, the change is not made either', async () => {
+      const e = await endpoint();
+      const kept = await invite(e);
+      const interviewsBefore = (await e.ws.api.get(`/api/interviews?positionId=${e.positionId}`)).body.items.length;
+      // The database refuses this webhook's deliveries, as a full disk or a lost connection would mid-transaction.
+      const refuse =
+        kind === 'postgres'
+          ? [
+              `create function outbox_refuses() returns trigger language plpgsql as $$ begin raise exception 'outbox refused'; end $$`,
+              `create trigger outbox_refuses before insert on webhook_deliveries for each row when (new.webhook_id = '${e.hookId}') execute function outbox_refuses()`,
+            ]
+          : [`create trigger outbox_refuses before insert on webhook_deliveries when new.webhook_id = '${e.hookId}' begin select raise(abort, 'outbox refused'); end`];
+      for (const statement of refuse) await sql.raw(statement).execute(t.database.db);
+      try {
+        const invited = await e.ws.api.post(`/api/positions/${e.positionId}/interviews`, { name: 'Nora Never', email: 'nora@example.com', sendEmail: false });
+        expect(invited.status).toBe(500);
+        expect(invited.body.error.code).toBe('internal');
+        expect((await e.ws.api.post(`/api/interviews/${kept}/cancel`)).status).toBe(500);
+        expect((await e.ws.api.delete(`/api/interviews/${kept}`)).status).toBe(500);
+      } finally {
+        await sql.raw('drop trigger outbox_refuses' + (kind === 'postgres' ? ' on webhook_deliveries' : '')).execute(t.database.db);
+        if (kind === 'postgres') await sql.raw('drop function outbox_refuses').execute(t.database.db);
+      }
+      // Nothing of the three changes was made, and none of their events exists.
+      expect((await e.ws.api.get(`/api/interviews?positionId=${e.positionId}`)).body.items).toHaveLength(interviewsBefore);
+      expect((await e.ws.api.get(`/api/interviews/${kept}`)).body.status).toBe('pending');
+      expect(((await e.ws.api.get('/api/webhooks/events?limit=100')).body.items as { event: string }[]).map((ev) => ev.event)).toEqual(['interview.create']);
+
+      expect((await e.ws.api.post(`/api/interviews/${kept}/cancel`)).status).toBe(200);
+      await t.drainWebhooks();
+      expect(e.receiver.received.map((r) => `${r.json.event}:${r.json.data.status}`)).toEqual(['interview.create:pending', 'interview.status-change:cancelled']);
     });
   });
 
