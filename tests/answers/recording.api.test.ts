@@ -243,6 +243,9 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
       expect(item.answer.processingError).toMatch(/ffprobe|ffmpeg/);
     }
     expect((await ws.api.get(`/api/interviews/${interview.id}`)).body.status).toBe('in_progress');
+    // Retried before it was given up on: five tries, the error of the last kept.
+    const attempts = await t.database.db.selectFrom('answers').select('processing_attempts').where('interview_id', '=', interview.id).where('status', '=', 'failed').execute();
+    expect(attempts.map((a) => a.processing_attempts)).toEqual([5, 5]);
     expect((await t.anonymous().get('/healthz')).status).toBe(200);
   });
 

@@ -60,6 +60,15 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
   const isChunkPut = (response: Response, seq?: number) =>
     response.request().method() === 'PUT' && new RegExp(`/answers/[^/]+/chunks/${seq ?? '\\d+'}$`).test(response.url());
 
+  /** Whether leaving the page now would ask the candidate first (a `beforeunload` handler cancels the event). */
+  function leavingIsQuestioned(page: Page): Promise<boolean> {
+    return page.evaluate(() => {
+      const event = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    });
+  }
+
   /** The recorded pieces the candidate's browser still keeps in IndexedDB (the app's chunk store). */
   function piecesOnDevice(page: Page): Promise<{ answerId: string; seq: number; size: number }[]> {
     return page.evaluate(
@@ -145,7 +154,8 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
     const { page } = candidate;
 
     await candidate.heading().filter({ hasText: 'Support Engineer' }).waitFor();
-    await expect(page.getByText('2 questions')).toBeDefined();
+    await page.getByText('Welcome! Two short questions.').waitFor();
+    await page.getByText('2 questions', { exact: true }).waitFor();
     await candidate.shot('candidate-welcome');
     await candidate.button('Start interview').click();
     await candidate.heading().filter({ hasText: 'Check your camera and microphone' }).waitFor();
@@ -163,8 +173,11 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
     await page.getByText('Recording starts in').waitFor();
     await candidate.shot('candidate-question');
     await candidate.record(3000, async () => {
+      // Uploads run while recording: the server acknowledges a piece before the recorder stops (it stops after this).
+      const acknowledged = page.waitForResponse((r) => isChunkPut(r) && r.status() < 300, { timeout: 2900 });
       await page.waitForTimeout(2000);
       await candidate.shot('candidate-recording');
+      await acknowledged;
     });
     await page.getByLabel('Your recorded answer').waitFor();
     await candidate.shot('candidate-recorded-take');
@@ -241,12 +254,17 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
         await candidate.uploadStatus().filter({ hasText: 'You are offline' }).waitFor();
         await page.waitForTimeout(5000);
         piecesWhileOffline = await candidate.pendingPieces();
+        // Told not to close the page, and leaving it asks first.
+        await candidate.uploadStatus().filter({ hasText: 'Do not close this page.' }).waitFor();
+        expect(await leavingIsQuestioned(page)).toBe(true);
         await candidate.shot('candidate-offline');
         await context.setOffline(false);
       });
       expect(piecesWhileOffline).toBeGreaterThanOrEqual(3);
       await candidate.submitAnswer();
       const held2 = await answerLastQuestion(candidate);
+      // Everything is uploaded: the page may be closed without a question.
+      expect(await leavingIsQuestioned(page)).toBe(false);
       await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
       await context.close();
     }, 120_000);
@@ -275,6 +293,29 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
       // What was recorded up to the last whole piece before the reload.
       await expectStoredInterview(interviewId, questionIds, { [q1]: reloadedAfter - 500, [q2]: held2 });
       await candidate.context.close();
+    }, 120_000);
+
+    it('resumes at the second question when the link is reopened in a new browser after the first was submitted', async () => {
+      const { interviewId, url, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const first = await openCandidate(url);
+      await first.startInterview();
+      const held1 = await first.record(3000);
+      await first.submitAnswer();
+      expect(await first.questionNumber()).toBe('Question 2 of 2');
+      await expect.poll(() => first.pendingPieces(), { timeout: 20_000 }).toBe(0);
+      const submitted = async () =>
+        (await t.database.db.selectFrom('answers').select('status').where('interview_question_id', '=', q1).where('status', '!=', 'discarded').executeTakeFirst())?.status;
+      await expect.poll(submitted, { timeout: 20_000 }).toMatch(/^(submitted|ready)$/);
+      await first.context.close();
+
+      // Another browser: nothing on the device, the server says where the candidate is.
+      const again = await openCandidate(url);
+      await again.button('Continue interview').waitFor();
+      await again.startInterview();
+      const held2 = await answerLastQuestion(again);
+      await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+      await again.context.close();
     }, 120_000);
 
     it('resends the pieces kept in IndexedDB after a reload, skipping those the server already holds', async () => {
