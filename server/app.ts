@@ -12,6 +12,7 @@ import { recordingRoutes } from './answers/recording.routes.ts';
 import { FINALIZE_ANSWER_JOB, RecordingService } from './answers/recording.service.ts';
 import { createStorage } from './storage/create-storage.ts';
 import type { MediaStorage } from './storage/media-storage.ts';
+import { ABORT_UNFINISHED_UPLOADS_JOB, abortUnfinishedUploadsJob, DbMultipartJournal } from './storage/multipart-journal.ts';
 import { COLLECT_GARBAGE_JOB, StorageGarbage } from './storage/storage-garbage.ts';
 import { UrlSigner } from './shared/url-signer.ts';
 import { HireflixInterviews } from './hireflix/hireflix-interview.ts';
@@ -72,7 +73,7 @@ export function createPlatform(options: PlatformOptions) {
   const ctx: AppContext = { db, config, clock, logger, jobs };
   const mailer = options.mailer ?? createMailer(config.smtpUrl, config.mailFrom, logger);
 
-  const storage = options.storage ?? createStorage(config.storage, logger);
+  const storage = options.storage ?? createStorage(config.storage, logger, new DbMultipartJournal(db, clock));
   const signer = new UrlSigner(db, clock, config.secretKey);
   const garbage = new StorageGarbage(db, jobs, clock, storage);
   const playback = new AnswerPlayback(ctx, signer);
@@ -106,6 +107,7 @@ export function createPlatform(options: PlatformOptions) {
     [SEND_EMAIL_JOB]: emails.sendJob(),
     [FINALIZE_ANSWER_JOB]: finalizer.job(),
     [COLLECT_GARBAGE_JOB]: garbage.job(),
+    [ABORT_UNFINISHED_UPLOADS_JOB]: abortUnfinishedUploadsJob(storage, clock),
     'auth.session-sweep': { everyMs: 3600_000, run: () => auth.deleteExpiredSessions() },
     [REMINDER_JOB]: { run: ({ interviewId, expiresAt }) => interviews.sendReminder(interviewId, expiresAt) },
     [EXPIRY_SWEEP_JOB]: {

@@ -199,6 +199,13 @@ export interface StorageGarbageTable {
   created_at: number;
 }
 
+export interface StorageMultipartUploadsTable {
+  upload_id: string;
+  /** The object's key in the bucket, prefix included. */
+  object_key: string;
+  started_at: number;
+}
+
 export interface ServerSecretsTable {
   name: string;
   value: string;
@@ -303,6 +310,7 @@ export interface Database {
   answers: AnswersTable;
   answer_chunks: AnswerChunksTable;
   storage_garbage: StorageGarbageTable;
+  storage_multipart_uploads: StorageMultipartUploadsTable;
   server_secrets: ServerSecretsTable;
   webhooks: WebhooksTable;
   webhook_events: WebhookEventsTable;

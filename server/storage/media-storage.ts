@@ -48,6 +48,11 @@ export interface MediaStorage {
    * driver's own file, or the S3 driver's spooled copy if it holds exactly `size` bytes; else null.
    */
   localFileOf(key: string, size: number): Promise<string | null>;
+  /**
+   * Aborts the multipart uploads this platform started before `startedBefore` (epoch ms) and never completed or
+   * aborted: a crash cut them short (see MultipartJournal). Returns how many it crossed out; 0 for a driver without them.
+   */
+  abortUnfinishedUploads(startedBefore: number): Promise<number>;
   close(): Promise<void>;
 }
 

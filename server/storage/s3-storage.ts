@@ -16,6 +16,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { ChunkSpool } from './chunk-spool.ts';
+import type { MultipartJournal } from './multipart-journal.ts';
 import {
   assertValidKey,
   assertValidRange,
@@ -73,7 +74,11 @@ export class S3MediaStorage implements MediaStorage {
   private readonly singlePutMaxBytes: number;
   private readonly spool?: ChunkSpool;
 
-  constructor(options: S3StorageOptions, logger: Logger = createLogger('warn')) {
+  constructor(
+    options: S3StorageOptions,
+    private readonly logger: Logger = createLogger('warn'),
+    private readonly journal?: MultipartJournal,
+  ) {
     this.bucket = options.bucket;
     const prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
     this.prefix = prefix === '' ? '' : `${prefix}/`;
@@ -98,6 +103,31 @@ export class S3MediaStorage implements MediaStorage {
       // sent again by the SDK (bench:ingest, between rounds).
       requestHandler: { httpAgent: new http.Agent(AGENT_OPTIONS), httpsAgent: new https.Agent(AGENT_OPTIONS) },
     });
+    if (journal) this.journalMultipartUploads(journal);
+  }
+
+  /**
+   * Every multipart upload is written down as S3 creates it, before lib-storage sends its first part: a process that
+   * dies mid-upload leaves a row, not parts nobody knows of. If the row cannot be written, the upload is aborted.
+   */
+  private journalMultipartUploads(journal: MultipartJournal): void {
+    this.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        const uploadId = (result.output as { UploadId?: string }).UploadId;
+        if (context.commandName === 'CreateMultipartUploadCommand' && uploadId) {
+          const { Bucket, Key } = args.input as { Bucket: string; Key: string };
+          try {
+            await journal.started(Key, uploadId);
+          } catch (error) {
+            await this.client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId: uploadId })).catch(() => undefined);
+            throw error;
+          }
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'multipartJournal' },
+    );
   }
 
   async put(key: string, body: Readable | Uint8Array, opts?: PutOptions): Promise<StoredObject> {
@@ -226,6 +256,43 @@ export class S3MediaStorage implements MediaStorage {
     return (await this.spool?.fileOf(key, size)) ?? null;
   }
 
+  async abortUnfinishedUploads(startedBefore: number): Promise<number> {
+    if (!this.journal) return 0;
+    let crossedOut = 0;
+    for (;;) {
+      const batch = await this.journal.startedBefore(startedBefore, 100);
+      let progress = false;
+      for (const { objectKey, uploadId } of batch) {
+        if (await this.abortMultipart(objectKey, uploadId, 'left unfinished')) {
+          crossedOut++;
+          progress = true;
+        }
+      }
+      // What could not be aborted now (S3 unreachable) stays for the next sweep.
+      if (batch.length < 100 || !progress) return crossedOut;
+    }
+  }
+
+  /**
+   * Aborts a multipart upload and crosses it out of the journal once S3 says it is gone (aborted, or already
+   * completed or aborted), or that it cannot abort uploads at all (s3rver: 405; a bucket lifecycle rule must then clean
+   * up). False when S3 could not be asked: the journal keeps it.
+   */
+  private async abortMultipart(objectKey: string, uploadId: string, why: string): Promise<boolean> {
+    try {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: objectKey, UploadId: uploadId }));
+    } catch (error) {
+      const status = httpStatus(error);
+      if (status === 405 || status === 501) {
+        this.logger.warn('S3 refused to abort a multipart upload; its parts stay until a bucket lifecycle rule removes them', { key: objectKey, uploadId, why, status });
+      } else if (status !== 404) {
+        return false;
+      }
+    }
+    await this.journal?.ended(uploadId);
+    return true;
+  }
+
   async close(): Promise<void> {
     this.spool?.close();
     this.client.destroy();
@@ -249,14 +316,11 @@ export class S3MediaStorage implements MediaStorage {
     try {
       await upload.done();
     } catch (error) {
-      if (upload.uploadId) {
-        await this.client
-          .send(new AbortMultipartUploadCommand({ Bucket: params.Bucket, Key: params.Key, UploadId: upload.uploadId }))
-          .catch(() => {
-            // Some servers (s3rver) refuse AbortMultipartUpload; a bucket lifecycle rule then cleans up the parts.
-          });
-      }
+      // Some servers (s3rver) refuse AbortMultipartUpload; a bucket lifecycle rule then cleans up the parts.
+      if (upload.uploadId) await this.abortMultipart(params.Key!, upload.uploadId, 'failed').catch(() => false);
       throw error;
     }
+    // Completed: crossed out. Were this to fail, the sweep's abort would find the upload gone (404) and cross it out.
+    if (upload.uploadId) await this.journal?.ended(upload.uploadId).catch(() => undefined);
   }
 }

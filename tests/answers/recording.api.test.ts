@@ -3,6 +3,7 @@ import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chunkKey } from '../../server/answers/recording-limits.ts';
 import { probeMedia } from '../../server/media/media-probe.ts';
+import { ABORT_UNFINISHED_UPLOADS_JOB } from '../../server/storage/multipart-journal.ts';
 import { chromiumH264Matroska, mediaRecorderChunks, outputPath, removeMediaFixtures } from '../support/media-fixtures.ts';
 import { databaseKinds } from '../support/test-databases.ts';
 import { ApiClient, createPosition, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
@@ -318,6 +319,24 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
         expect(await spooledCopies(interview.id, answerId)).toEqual(chunks.map(() => null));
         for (const file of copies) await expect(readFile(file!)).rejects.toMatchObject({ code: 'ENOENT' });
         expect(await t.running.platform.services.storage.stat(chunkKey(interview.id, answerId, 0))).toBeNull();
+      });
+
+      it('an hourly job aborts the multipart uploads a crashed process left unfinished a day ago, and no younger ones', async () => {
+        const db = t.database.db;
+        const started = t.clock.now();
+        await db.insertInto('storage_multipart_uploads').values([
+          { upload_id: 'left-by-a-crash', object_key: 'interviews/x/answers/y/answer.webm', started_at: started },
+          { upload_id: 'still-running', object_key: 'interviews/x/answers/z/answer.webm', started_at: started + 2 * 3600_000 },
+        ]).execute();
+        t.s3!.requests.length = 0;
+        t.clock.advance(24 * 3600_000 + 60 * 60_000);
+        // As a worker's start does for every recurring job (this test platform runs jobs only when drained).
+        await t.running.platform.ctx.jobs.enqueue({ name: ABORT_UNFINISHED_UPLOADS_JOB, uniqueKey: `recurring:${ABORT_UNFINISHED_UPLOADS_JOB}` });
+        await t.drainJobs();
+        const aborts = t.s3!.requests.filter((r) => r.method === 'DELETE' && r.url.includes('uploadId='));
+        expect(aborts.map((r) => new URL(r.url, t.s3!.endpoint).searchParams.get('uploadId'))).toEqual(['left-by-a-crash']);
+        expect((await db.selectFrom('storage_multipart_uploads').select('upload_id').execute()).map((r) => r.upload_id)).toEqual(['still-running']);
+        await db.deleteFrom('storage_multipart_uploads').execute();
       });
 
       it('finalises from S3 when a spooled copy is short or the spool is gone', async () => {

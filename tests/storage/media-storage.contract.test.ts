@@ -14,7 +14,10 @@ import {
   StorageTooLargeError,
   type MediaStorage,
 } from '../../server/storage/media-storage.ts';
+import { DbMultipartJournal, UNFINISHED_UPLOAD_AGE_MS } from '../../server/storage/multipart-journal.ts';
+import { createLogger } from '../../server/shared/logger.ts';
 import { startS3Server, type TestS3Server } from '../support/s3-server.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-databases.ts';
 
 const MiB = 1024 * 1024;
 
@@ -36,7 +39,7 @@ const drivers: { name: string; start(): Promise<StorageUnderTest> }[] = [
     name: 's3',
     async start() {
       const s3 = await startS3Server();
-      const storage = createStorage(s3.storageOptions({ prefix: 'tenant-a', partSize: 5 * MiB, singlePutMaxBytes: 5 * MiB }));
+      const storage = createStorage(s3.storageOptions({ prefix: 'tenant-a', partSize: 5 * MiB, singlePutMaxBytes: 5 * MiB }), createLogger('silent'));
       return {
         storage,
         async stop() {
@@ -294,18 +297,25 @@ describe('S3 driver specifics', () => {
   let s3: TestS3Server;
   let storage: MediaStorage;
   let workDir: string;
+  let database: TestDatabase;
+  const clock = { at: Date.now(), now() { return this.at; } };
 
   beforeAll(async () => {
     s3 = await startS3Server();
-    storage = createStorage(s3.storageOptions({ prefix: '/tenant-a/', partSize: 5 * MiB, singlePutMaxBytes: 5 * MiB }));
+    database = await createTestDatabase('sqlite');
+    const options = s3.storageOptions({ prefix: '/tenant-a/', partSize: 5 * MiB, singlePutMaxBytes: 5 * MiB });
+    storage = createStorage(options, createLogger('silent'), new DbMultipartJournal(database.db, clock));
     workDir = await mkdtemp(path.join(tmpdir(), 's3-specifics-'));
   });
 
   afterAll(async () => {
     await storage?.close();
     await s3?.stop();
+    await database?.destroy();
     await rm(workDir, { recursive: true, force: true });
   });
+
+  const journal = () => database.db.selectFrom('storage_multipart_uploads').selectAll().execute();
 
   function partRequests() {
     return s3.requests
@@ -333,6 +343,53 @@ describe('S3 driver specifics', () => {
     expect(partRequests().map((r) => r.contentLength)).toEqual([5 * MiB, 5 * MiB, 2 * MiB + 1]);
     expect(s3.requests.every((r) => r.url.startsWith('/media/tenant-a/files/large.mp4?'))).toBe(true);
     expect(s3.requests.some((r) => r.method === 'POST' && r.url.includes('uploadId=') && r.status === 200)).toBe(true);
+    // Written down while it ran, crossed out once completed.
+    expect(await journal()).toEqual([]);
+  });
+
+  it('writes a multipart upload down before its parts, so that one a crash cut short is aborted by a later sweep', async () => {
+    s3.requests.length = 0;
+    // 11 MiB arrive, then the body neither ends nor fails: the process holding it is as good as dead.
+    const body = new Readable({ read() {} });
+    body.push(randomBytes(11 * MiB));
+    const upload = storage.put('crash/answer.webm', body).catch((error: unknown) => error);
+    await expect.poll(() => partRequests().length, { timeout: 10_000 }).toBe(2);
+    const [row] = await journal();
+    expect(row).toMatchObject({ object_key: 'tenant-a/crash/answer.webm', started_at: clock.now() });
+    const created = s3.requests.find((r) => r.method === 'POST' && r.url.includes('?uploads'));
+    expect(created).toBeDefined();
+
+    // A sweep leaves an upload younger than the bound alone.
+    expect(await storage.abortUnfinishedUploads(clock.now() - UNFINISHED_UPLOAD_AGE_MS)).toBe(0);
+    expect(s3.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
+    // A day later (any process's sweep: the journal is in the database) it is aborted and crossed out.
+    clock.at += UNFINISHED_UPLOAD_AGE_MS + 1;
+    expect(await storage.abortUnfinishedUploads(clock.now() - UNFINISHED_UPLOAD_AGE_MS)).toBe(1);
+    const abort = s3.requests.find((r) => r.method === 'DELETE');
+    expect(abort?.url).toContain(`uploadId=${row!.upload_id}`);
+    // s3rver cannot abort (405): logged, and crossed out all the same (a bucket lifecycle rule must clean up there).
+    expect(abort?.status).toBe(405);
+    expect(await journal()).toEqual([]);
+
+    body.destroy(new Error('client went away'));
+    expect(await upload).toMatchObject({ message: 'client went away' });
+  });
+
+  it('aborts a multipart upload it cannot write down, and fails it', async () => {
+    const broken = await createTestDatabase('sqlite');
+    await broken.destroy();
+    const unjournaled = createStorage(s3.storageOptions({ partSize: 5 * MiB }), createLogger('silent'), new DbMultipartJournal(broken.db, clock));
+    try {
+      s3.requests.length = 0;
+      await expect(unjournaled.put('broken/journal.webm', pieces(12 * MiB).stream)).rejects.toThrow();
+      expect(partRequests()).toEqual([]);
+      const created = s3.requests.find((r) => r.method === 'POST' && r.url.includes('?uploads'));
+      const abort = s3.requests.find((r) => r.method === 'DELETE');
+      expect(created?.status).toBe(200);
+      expect(abort?.url).toContain('uploadId=');
+    } finally {
+      await unjournaled.close();
+    }
   });
 
   it('sends a stream smaller than one part as a single PUT', async () => {
