@@ -3,46 +3,61 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENTS } from '../../server/db/schema.ts';
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/test-databases.ts';
+import { createTestDatabase, databaseKinds, type DatabaseKind, type TestDatabase } from '../support/test-databases.ts';
 import { createWorkspaceCli, startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { ApiClient, createPosition } from '../support/test-platform.ts';
 import { hireflixVerifies, standardVerifies, WebhookReceiver } from './webhook-receiver.ts';
 
-/** Server processes of their own (scripts/bench/bench-server.ts), as they run in production. */
-async function serverProcess(servers: ServerProcess[], env: Record<string, string>): Promise<ServerProcess> {
-  const server = await startServerProcess({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_POLL_MS: '50', WORKER_POLL_MS: '50', ...env });
-  servers.push(server);
-  return server;
+interface Fixture {
+  dir: string;
+  database: TestDatabase;
+  /** DATABASE_URL or SQLITE_PATH of the fixture's database. */
+  dbEnv: Record<string, string>;
+  receiver: WebhookReceiver;
+  /** A server process of its own (scripts/bench/bench-server.ts), as in production, killed at the end. */
+  serverProcess(env: Record<string, string>): Promise<ServerProcess>;
+  /** A workspace made with the operator CLI; its API key. */
+  workspaceKey(): Promise<string>;
+}
+
+/** Registers the describe's set-up: a database of `kind`, a temp dir, a receiver, and the server processes started. */
+function processFixture(kind: DatabaseKind): Fixture {
+  const servers: ServerProcess[] = [];
+  const f = {} as Fixture;
+  beforeAll(async () => {
+    f.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oneway-processes-'));
+    f.database = await createTestDatabase(kind);
+    f.dbEnv = f.database.target.kind === 'postgres' ? { DATABASE_URL: f.database.target.url } : { SQLITE_PATH: f.database.target.path };
+    f.receiver = await WebhookReceiver.start(() => Date.now());
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.kill('SIGKILL')));
+    await f.receiver?.down();
+    await f.database?.destroy();
+    fs.rmSync(f.dir, { recursive: true, force: true });
+  });
+  f.serverProcess = async (env) => {
+    const server = await startServerProcess({ ...f.dbEnv, WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_POLL_MS: '50', WORKER_POLL_MS: '50', ...env });
+    servers.push(server);
+    return server;
+  };
+  f.workspaceKey = async () => {
+    const created = await createWorkspaceCli(['--workspace', 'Acme', '--email', 'ops@acme.test'], f.dbEnv);
+    expect(created.code, created.stderr).toBe(0);
+    return JSON.parse(created.stdout).apiKey.key as string;
+  };
+  return f;
 }
 
 /** The outbox against a real SIGKILL: no stop(), no drain, whatever the process had in memory is gone. */
 describe.each(databaseKinds)('a server process killed with webhook events pending, on %s', (kind) => {
-  let dir: string;
-  let database: TestDatabase;
-  let dbEnv: Record<string, string>;
-  let receiver: WebhookReceiver;
-  const servers: ServerProcess[] = [];
-
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oneway-kill-'));
-    database = await createTestDatabase(kind);
-    dbEnv = database.target.kind === 'postgres' ? { DATABASE_URL: database.target.url } : { SQLITE_PATH: database.target.path };
-    receiver = await WebhookReceiver.start(() => Date.now());
-  });
-  afterAll(async () => {
-    await Promise.all(servers.map((s) => s.kill('SIGKILL')));
-    await receiver.down();
-    await database.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const f = processFixture(kind);
 
   it('delivers every event once, in order, after a restart, the receiver having been down', async () => {
-    const created = await createWorkspaceCli(['--workspace', 'Acme', '--email', 'ops@acme.test'], dbEnv);
-    expect(created.code, created.stderr).toBe(0);
-    const apiKey = JSON.parse(created.stdout).apiKey.key as string;
-
+    const { receiver } = f;
+    const apiKey = await f.workspaceKey();
     receiver.reply = () => ({ status: 503, body: 'down for maintenance' });
-    const first = await serverProcess(servers, { ...dbEnv, DATA_DIR: path.join(dir, 'data') });
+    const first = await f.serverProcess({ DATA_DIR: path.join(f.dir, 'data') });
     const api = new ApiClient(first.url, apiKey);
     const hook = await api.post('/api/webhooks', { url: `${receiver.url}/hook`, events: WEBHOOK_EVENTS });
     expect(hook.status, JSON.stringify(hook.body)).toBe(201);
@@ -59,7 +74,7 @@ describe.each(databaseKinds)('a server process killed with webhook events pendin
 
     // Each interview's first event was tried and failed; the rest waits behind it. Once nothing is leased (every
     // outcome and release written), the kill strands nothing that only a lease's end would free.
-    const rows = () => database.db.selectFrom('webhook_deliveries').select(['attempts', 'locked_by']).where('webhook_id', '=', hook.body.id).execute();
+    const rows = () => f.database.db.selectFrom('webhook_deliveries').select(['attempts', 'locked_by']).where('webhook_id', '=', hook.body.id).execute();
     await receiver.waitFor(() => receiver.received.length >= 3, 20_000, 'the first attempts');
     for (const deadline = Date.now() + 20_000; ; ) {
       const now = await rows();
@@ -70,7 +85,7 @@ describe.each(databaseKinds)('a server process killed with webhook events pendin
     await first.kill('SIGKILL');
 
     receiver.reply = () => ({ status: 200, body: 'ok' });
-    await serverProcess(servers, { ...dbEnv, DATA_DIR: path.join(dir, 'data') });
+    await f.serverProcess({ DATA_DIR: path.join(f.dir, 'data') });
     const succeeded = () => receiver.received.filter((r) => r.answeredStatus === 200);
     // The first retry is due 5 s (with jitter) after the failed attempt.
     await receiver.waitFor(() => succeeded().length >= 5, 30_000, 'every event after the restart');
@@ -91,35 +106,17 @@ describe.each(databaseKinds)('a server process killed with webhook events pendin
 
 /** Each event once per attempt schedule, not once per process, with both processes sending. */
 describe('two server processes on one PostgreSQL', () => {
-  let dir: string;
-  let database: TestDatabase;
-  let receiver: WebhookReceiver;
-  const servers: ServerProcess[] = [];
-
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oneway-two-'));
-    database = await createTestDatabase('postgres');
-    receiver = await WebhookReceiver.start(() => Date.now());
-  });
-  afterAll(async () => {
-    await Promise.all(servers.map((s) => s.kill('SIGKILL')));
-    await receiver.down();
-    await database.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const f = processFixture('postgres');
 
   it('deliver every event once, each interview’s in order, one process’s sends overlapping the other’s', async () => {
-    if (database.target.kind !== 'postgres') throw new Error('expected a PostgreSQL target');
-    const dbEnv = { DATABASE_URL: database.target.url };
-    const created = await createWorkspaceCli(['--workspace', 'Acme', '--email', 'ops@acme.test'], dbEnv);
-    expect(created.code, created.stderr).toBe(0);
-    const apiKey = JSON.parse(created.stdout).apiKey.key as string;
+    const { receiver } = f;
+    const apiKey = await f.workspaceKey();
     // One send at a time per process, each taking 100 ms: two sends at once can only come from two processes.
     receiver.reply = () => ({ status: 200, body: 'ok', delayMs: 100 });
-    const env = { ...dbEnv, WEBHOOK_CONCURRENCY: '1' };
-    const [a, b] = [await serverProcess(servers, { ...env, DATA_DIR: path.join(dir, 'a') }), await serverProcess(servers, { ...env, DATA_DIR: path.join(dir, 'b') })];
-    const api = new ApiClient(a!.url, apiKey);
-    expect((await new ApiClient(b!.url, apiKey).get('/api/webhooks')).status).toBe(200);
+    const a = await f.serverProcess({ WEBHOOK_CONCURRENCY: '1', DATA_DIR: path.join(f.dir, 'a') });
+    const b = await f.serverProcess({ WEBHOOK_CONCURRENCY: '1', DATA_DIR: path.join(f.dir, 'b') });
+    const api = new ApiClient(a.url, apiKey);
+    expect((await new ApiClient(b.url, apiKey).get('/api/webhooks')).status).toBe(200);
     const hook = await api.post('/api/webhooks', { url: `${receiver.url}/hook`, events: WEBHOOK_EVENTS });
     expect(hook.status, JSON.stringify(hook.body)).toBe(201);
     const secret = (await api.get('/api/webhooks/secret')).body.secret as string;
