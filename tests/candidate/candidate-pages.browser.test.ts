@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeViolations, seriousAxeViolations } from '../support/axe.ts';
 import { launchBrowser, newCandidateContext } from '../support/browser.ts';
 import { CandidatePage, describeFocused, ensureCandidateAppBuilt, isFocused, tabTo } from '../support/candidate-app.ts';
 import { createPosition, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
@@ -133,6 +134,35 @@ describe('candidate app pages in Chromium', () => {
     await candidate.shot(`candidate-device-${errorName}`);
     await context.close();
   });
+
+  it('has no serious or critical accessibility violation (axe) on any screen, from the welcome page to the end', async () => {
+    const { url } = await invite({}, await oneQuestionPosition('Accessible Role', { title: 'Describe a project', thinkTimeSeconds: 3, maxAnswerSeconds: 30, retakes: 1 }));
+    const candidate = await open(url);
+    const { page } = candidate;
+    const expectAccessible = async (screen: string) => {
+      const violations = await seriousAxeViolations(page);
+      expect(violations, `${screen}:\n${describeViolations(violations)}`).toEqual([]);
+    };
+    await candidate.heading().filter({ hasText: 'Accessible Role' }).waitFor();
+    await expectAccessible('welcome');
+    await candidate.button(/^Start interview$/).click();
+    await candidate.heading().filter({ hasText: 'Check your camera and microphone' }).waitFor();
+    await page.getByText('Microphone works: we can hear you.').waitFor({ timeout: 10_000 });
+    await expectAccessible('device check');
+    await candidate.button(/^Continue to (the first )?question/).click();
+    await page.getByText('Recording starts in').waitFor();
+    await expectAccessible('think time');
+    await candidate.record(2500, () => expectAccessible('recording'));
+    await page.getByLabel('Your recorded answer').waitFor();
+    await expectAccessible('recorded take');
+    await candidate.submitAnswer();
+    await candidate.waitUntilAllUploaded();
+    await expectAccessible('done');
+    await page.goto(url);
+    await candidate.heading().filter({ hasText: 'This interview is complete' }).waitFor();
+    await expectAccessible('closed');
+    await candidate.context.close();
+  }, 60_000);
 
   it('fits a 360 px wide phone screen without sideways scrolling', async () => {
     const { url } = await invite();

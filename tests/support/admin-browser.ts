@@ -1,21 +1,14 @@
-import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { seriousAxeViolations, type AxeViolation } from './axe.ts';
 import { collectPageErrors, screenshot } from './browser.ts';
-import { ensureWebAppBuilt, repoRoot } from './web-app-build.ts';
+import { ensureWebAppBuilt } from './web-app-build.ts';
+
+export { describeViolations } from './axe.ts';
 
 /** The built admin app for browser tests, and a page object that drives it the way a recruiter would. */
 
-export const axePath = path.join(repoRoot, 'node_modules/axe-core/axe.min.js');
-
 /** Builds web-admin into dist/web-admin unless the build is newer than every source file. */
 export const ensureAdminAppBuilt = (): Promise<void> => ensureWebAppBuilt('web-admin');
-
-export interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[]; failureSummary?: string }[];
-}
 
 export class AdminPage {
   readonly errors: string[];
@@ -72,19 +65,9 @@ export class AdminPage {
     return this.page.evaluate(() => Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth));
   }
 
-  /** Runs axe-core on the page as it is (open shadow roots included) and returns the serious and critical violations. */
-  async seriousAxeViolations(): Promise<AxeViolation[]> {
-    await this.page.addScriptTag({ path: axePath });
-    const violations = await this.page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (ctx?: unknown, options?: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
-      const result = await axe.run(document, { resultTypes: ['violations'] });
-      return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
-    });
-    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  /** The page's serious and critical axe violations (see axe.ts). */
+  seriousAxeViolations(): Promise<AxeViolation[]> {
+    return seriousAxeViolations(this.page);
   }
 }
 
-/** A readable list of axe violations for an assertion message. */
-export function describeViolations(violations: AxeViolation[]): string {
-  return violations.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join('\n')}`).join('\n');
-}
