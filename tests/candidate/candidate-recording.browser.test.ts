@@ -446,13 +446,23 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
       const { interviewId, url, questionIds } = await invite();
       const [q1, q2] = questionIds as [string, string];
       const candidate = await openCandidate(url);
-      const { context } = candidate;
-      // When chunk 3 is on its way, the server restarts: the request reaches a server that is not
-      // listening (usually: Chromium may retry it once itself and land on the restarted one).
+      const { context, page } = candidate;
+      // When chunk 3 is on its way, the server stops; the request goes out while nothing listens, and the server
+      // comes back 2 s later.
+      const chunk3 = /\/api\/candidate\/[^/]+\/answers\/[^/]+\/chunks\/3$/;
       let restarting: Promise<void> | undefined;
-      await context.route(/\/api\/candidate\/[^/]+\/answers\/[^/]+\/chunks\/3$/, async (route) => {
-        if (route.request().method() === 'PUT') restarting ??= t.restart();
-        await route.continue();
+      await context.route(chunk3, async (route) => {
+        if (route.request().method() !== 'PUT' || restarting) return route.continue();
+        restarting = t.restart({
+          whileDown: async () => {
+            await route.continue();
+            await page.waitForTimeout(2000);
+          },
+        });
+      });
+      const failed: string[] = [];
+      page.on('requestfailed', (request) => {
+        if (request.method() === 'PUT' && chunk3.test(request.url())) failed.push(request.failure()?.errorText ?? 'failed');
       });
       await candidate.startInterview();
       const held1 = await candidate.record(8000);
@@ -460,6 +470,8 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
       await restarting;
       await candidate.submitAnswer();
       const held2 = await answerLastQuestion(candidate);
+      // The piece really was cut off, and sent again to the restarted server.
+      expect(failed.length).toBeGreaterThanOrEqual(1);
       await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
       await context.close();
     }, 120_000);

@@ -108,8 +108,8 @@ export interface TestPlatform {
   drainJobs(): Promise<number>;
   /** Sends every due webhook delivery now and waits for the receivers' answers. */
   drainWebhooks(): Promise<number>;
-  /** Restarts the HTTP server and platform on the same database, as after a crash or deploy. */
-  restart(): Promise<void>;
+  /** Restarts the HTTP server and platform on the same database, as after a crash or deploy; `whileDown` runs between. */
+  restart(options?: { whileDown?: () => Promise<void> }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -189,8 +189,9 @@ export async function startTestPlatform(
     },
     drainJobs: () => running.platform.worker.drain(),
     drainWebhooks: () => running.platform.webhookDispatcher.drain(),
-    async restart() {
+    async restart(options = {}) {
       await running.stop();
+      await options.whileDown?.();
       running = await start();
     },
     async stop() {
