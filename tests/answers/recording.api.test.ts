@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chunkKey } from '../../server/answers/recording-limits.ts';
@@ -41,6 +42,29 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
 
   const put = (client: ApiClient, token: string, answerId: string, seq: number, body: Buffer) =>
     client.request('PUT', `/api/candidate/${token}/answers/${answerId}/chunks/${seq}`, body, { 'content-type': 'application/octet-stream' });
+
+  /** A PUT whose body of `total` bytes goes out in 64 KiB pieces with chunked transfer encoding: no Content-Length. */
+  function chunkedPut(token: string, answerId: string, seq: number, total: number): Promise<{ status: number; body: any }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(`${t.url}/api/candidate/${token}/answers/${answerId}/chunks/${seq}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' } }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (part: Buffer) => parts.push(part));
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(parts).toString('utf8') || 'null') }));
+      });
+      req.on('error', reject);
+      const piece = Buffer.alloc(64 * 1024, 7);
+      let sent = 0;
+      const write = () => {
+        while (sent < total) {
+          const next = piece.subarray(0, Math.min(piece.byteLength, total - sent));
+          sent += next.byteLength;
+          if (!req.write(next)) return void req.once('drain', write);
+        }
+        req.end();
+      };
+      write();
+    });
+  }
 
   async function recordTake(client: ApiClient, token: string, questionId: string, order = chunks.map((_, i) => i)) {
     const take = await client.post(`/api/candidate/${token}/questions/${questionId}/takes`, { mimeType: WEBM });
@@ -171,6 +195,10 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect(othersAnswer.body.error.code).toBe('answer_not_found');
     const huge = await put(a.candidate, a.token, take, 0, Buffer.alloc(8 * 1024 * 1024 + 1));
     expect(huge.status).toBe(413);
+    // The same without a declared length: counted as it streams in, and refused at the bound.
+    const hugeChunked = await chunkedPut(a.token, take, 0, 8 * 1024 * 1024 + 1);
+    expect(hugeChunked.status).toBe(413);
+    expect(hugeChunked.body.error.code).toBe(huge.body.error.code);
     expect((await a.candidate.get(`/api/candidate/${a.token}/answers/${take}/chunks`)).body.receivedChunks).toEqual([]);
     const badMime = await a.candidate.post(`/api/candidate/${a.token}/questions/${a.questions[1]!.id}/takes`, { mimeType: 'text/html' });
     expect(badMime.status).toBe(400);
