@@ -162,6 +162,9 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     tampered.searchParams.set('signature', 'x'.repeat(43));
     expect((await fetch(tampered)).status).toBe(401);
     expect((await ws.session.get(path)).status).toBe(200);
+    const sessionRanged = await ws.session.get(path, { range: 'bytes=100-199' });
+    expect(sessionRanged.status).toBe(206);
+    expect(sessionRanged.headers.get('content-range')).toBe(`bytes 100-199/${whole.byteLength}`);
     const stranger = await t.createWorkspace();
     expect((await stranger.session.get(path)).status).toBe(404);
     t.clock.advance(25 * 3600_000);
