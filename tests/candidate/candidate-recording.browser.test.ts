@@ -161,11 +161,19 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
     await candidate.heading().filter({ hasText: 'Check your camera and microphone' }).waitFor();
     await page.getByText('Microphone works: we can hear you.').waitFor();
     await page.getByLabel('Camera', { exact: true }).waitFor();
-    // A practice answer is played back here and never sent.
+    // A practice answer is played back here and never sent, nor kept on the device.
+    const sentDuringPractice: string[] = [];
+    const watchPractice = (request: { method(): string; url(): string }) => {
+      if (request.method() !== 'GET') sentDuringPractice.push(`${request.method()} ${request.url()}`);
+    };
+    page.on('request', watchPractice);
     await candidate.button('Record a practice answer').click();
     await page.waitForTimeout(1500);
     await candidate.button('Stop practice').click();
     await page.getByLabel('Your practice recording').waitFor();
+    page.off('request', watchPractice);
+    expect(sentDuringPractice).toEqual([]);
+    expect(await piecesOnDevice(page)).toEqual([]);
     await candidate.shot('candidate-device-check');
     await candidate.button(/^Continue to (the first )?question/).click();
 
