@@ -104,6 +104,11 @@ describe('candidate app pages in Chromium', () => {
     expect(await candidate.questionNumber()).toBe('Question 1 of 1');
     await candidate.startRecording();
     const started = Date.now();
+    // The limit counts down on screen while recording.
+    const timeLeft = candidate.page.getByRole('timer', { name: 'Time left' });
+    const shown = async () => (await timeLeft.locator('.timer').textContent())?.trim() ?? '';
+    await expect.poll(shown, { timeout: 3000 }).toMatch(/^0:0[345]$/);
+    await expect.poll(shown, { timeout: 4000 }).toMatch(/^0:0[12]$/);
     await candidate.button('Submit answer').waitFor({ timeout: 10_000 });
     expect(Date.now() - started).toBeGreaterThan(4500);
     await candidate.page.getByText('Recorded: 5 seconds.').waitFor();
