@@ -17,6 +17,8 @@ import { answerMediaKey, answerThumbnailKey } from './recording-limits.ts';
 type AnswerChunk = Awaited<ReturnType<AnswerRepository['chunksOf']>>[number];
 
 const CHUNK_READS_AHEAD = 16;
+/** And no more bytes than this read ahead (at least one chunk): chunks may be up to 8 MiB (MP4 recorders ignore the timeslice). */
+const BYTES_READ_AHEAD = 16 * 1024 * 1024;
 /** Linux takes at most 128 KiB in one command-line argument. */
 const MAX_ARGUMENT_CHARS = 100_000;
 
@@ -56,9 +58,9 @@ export class AnswerFinalizer {
 
   /**
    * MediaRecorder chunks are consecutive byte ranges of one stream: read in order they are the recording,
-   * streamed straight into ffmpeg (no joined copy on disk). A few reads run ahead, for S3's latency.
+   * streamed straight into ffmpeg (no joined copy on disk). A few reads run ahead, for S3's latency, within a byte bound.
    */
-  private recordingOf(keys: string[]): Readable {
+  private recordingOf(chunks: Pick<AnswerChunk, 'storage_key' | 'size'>[]): Readable {
     const storage = this.storage;
     const readAll = async (key: string) => {
       const { stream } = await storage.read(key);
@@ -67,16 +69,23 @@ export class AnswerFinalizer {
       return Buffer.concat(parts);
     };
     return Readable.from((async function* () {
-      const ahead: Promise<Buffer>[] = [];
+      const ahead: { read: Promise<Buffer>; size: number }[] = [];
+      let aheadBytes = 0;
       let next = 0;
       try {
-        while (next < keys.length || ahead.length) {
-          while (ahead.length < CHUNK_READS_AHEAD && next < keys.length) ahead.push(readAll(keys[next++]!));
-          yield await ahead.shift()!;
+        while (next < chunks.length || ahead.length) {
+          while (next < chunks.length && (ahead.length === 0 || (ahead.length < CHUNK_READS_AHEAD && aheadBytes + chunks[next]!.size <= BYTES_READ_AHEAD))) {
+            const { storage_key, size } = chunks[next++]!;
+            ahead.push({ read: readAll(storage_key), size });
+            aheadBytes += size;
+          }
+          const first = ahead.shift()!;
+          aheadBytes -= first.size;
+          yield await first.read;
         }
       } finally {
         // Reads already started (ffmpeg stopped early, or one failed) must not fail unobserved.
-        await Promise.allSettled(ahead);
+        await Promise.allSettled(ahead.map((a) => a.read));
       }
     })(), { objectMode: false });
   }
@@ -90,7 +99,7 @@ export class AnswerFinalizer {
     const byName = `concat:${files.join('|')}`;
     const readable = files.every((file) => file !== null && !file.includes('|')) && byName.length <= MAX_ARGUMENT_CHARS;
     const recording = readable ? byName : () => {
-      const stream = this.recordingOf(chunks.map((c) => c.storage_key));
+      const stream = this.recordingOf(chunks);
       streams.push(stream);
       return stream;
     };
