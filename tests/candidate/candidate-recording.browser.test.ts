@@ -525,8 +525,9 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
       const refusedAt = ofRefusedTake(answered).map((a) => a.at);
       expect(sentAt).toHaveLength(3);
       for (const i of [0, 1]) {
-        // Measured here, a few ms of event delivery off the app's own clock.
-        expect(sentAt[i + 1]! - refusedAt[i]!, `wait after 503 number ${i + 1}`).toBeGreaterThanOrEqual(retryAfterSeconds * 1000 - 50);
+        // Measured here, from the browser's events as they reach the test: each can arrive late (59 ms once, with the
+        // whole suite running), so 200 ms of slack; still far above the app's own first backoff (at most 1.2 s).
+        expect(sentAt[i + 1]! - refusedAt[i]!, `wait after 503 number ${i + 1}`).toBeGreaterThanOrEqual(retryAfterSeconds * 1000 - 200);
       }
       expect(keptOnDevice).toContainEqual(expect.objectContaining({ answerId: refusedTake, seq: 2 }));
 
