@@ -42,10 +42,12 @@ export function isPrivateAddress(address: string): boolean {
   return true;
 }
 
-const lookupAll = promisify(dnsLookup);
+/** The system resolver (getaddrinfo, as http.request uses); tests give names of their own. */
+export type Resolver = typeof dnsLookup;
 
 /** Registration-time check: http(s), no credentials, and every address the host resolves to is public. */
-export async function assertWebhookUrlAllowed(raw: string, allowPrivate: boolean): Promise<URL> {
+export async function assertWebhookUrlAllowed(raw: string, allowPrivate: boolean, resolver: Resolver = dnsLookup): Promise<URL> {
+  const lookupAll = promisify(resolver);
   let url: URL;
   try {
     url = new URL(raw);
@@ -71,9 +73,9 @@ export async function assertWebhookUrlAllowed(raw: string, allowPrivate: boolean
  * A `lookup` for http.request that refuses private addresses at connection time, so a DNS answer
  * that changed since registration (rebinding) cannot reach the internal network.
  */
-export function guardedLookup(allowPrivate: boolean): net.LookupFunction {
+export function guardedLookup(allowPrivate: boolean, resolver: Resolver = dnsLookup): net.LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true, verbatim: true }, (error, addresses) => {
+    resolver(hostname, { ...options, all: true, verbatim: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
       const list = addresses as unknown as { address: string; family: number }[];
       const usable = allowPrivate ? list : list.filter((a) => !isPrivateAddress(a.address));

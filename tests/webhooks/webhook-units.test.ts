@@ -2,7 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseRetryAfter } from '../../server/shared/retry-after.ts';
 import { nextAttemptDelay } from '../../server/webhooks/delivery-schedule.ts';
-import { guardedLookup, isPrivateAddress } from '../../server/webhooks/webhook-url-guard.ts';
+import { assertWebhookUrlAllowed, guardedLookup, isPrivateAddress, type Resolver } from '../../server/webhooks/webhook-url-guard.ts';
 import { WebhookSender } from '../../server/webhooks/webhook-sender.ts';
 import { WebhookReceiver, fixtureMismatches, hireflixFixture } from './webhook-receiver.ts';
 
@@ -69,6 +69,45 @@ describe('guardedLookup', () => {
 
   it('passes resolver errors on', async () => {
     expect((await lookup(false, 'no-such-host.invalid')).error?.code).toMatch(/ENOTFOUND|EAI_AGAIN/);
+  });
+});
+
+describe('names that resolve to private addresses', () => {
+  // No DNS server of ours answers here, so the names are given to the guard as a resolver would answer them.
+  const names = new Map<string, LookupAddress[]>([
+    ['intranet.example', [{ address: '10.0.0.5', family: 4 }]],
+    ['ula.example', [{ address: 'fd12:3456:789a::1', family: 6 }]],
+    ['metadata.example', [{ address: '169.254.169.254', family: 4 }]],
+    ['mixed.example', [{ address: '93.184.215.14', family: 4 }, { address: '192.168.1.20', family: 4 }]],
+    ['public.example', [{ address: '93.184.215.14', family: 4 }]],
+  ]);
+  const resolver = ((host: string, _options: object, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => {
+    const addresses = names.get(host);
+    if (addresses) callback(null, addresses);
+    else callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }), []);
+  }) as unknown as Resolver;
+  const connect = (host: string, options: object = {}) =>
+    new Promise<{ error: NodeJS.ErrnoException | null; address?: string | LookupAddress[] }>((resolve) =>
+      guardedLookup(false, resolver)(host, options as any, (error, address) => resolve({ error, address })));
+
+  it('refuses them at registration, one private address among public ones included', async () => {
+    for (const host of ['intranet.example', 'ula.example', 'metadata.example', 'mixed.example']) {
+      await expect(assertWebhookUrlAllowed(`https://${host}/hooks`, false, resolver), host).rejects.toMatchObject({
+        code: 'validation_failed',
+        message: expect.stringContaining(`the host ${host} resolves to a private, loopback or link-local address`),
+      });
+    }
+    expect((await assertWebhookUrlAllowed('https://public.example/hooks', false, resolver)).hostname).toBe('public.example');
+    expect((await assertWebhookUrlAllowed('https://intranet.example/hooks', true, resolver)).hostname).toBe('intranet.example');
+  });
+
+  it('refuses them at delivery, after a name registered as public moved to a private address', async () => {
+    expect(await connect('public.example')).toEqual({ error: null, address: '93.184.215.14' });
+    names.set('public.example', [{ address: '10.9.8.7', family: 4 }]);
+    expect((await connect('public.example')).error?.code).toBe('EPRIVATE');
+    expect((await connect('ula.example', { all: true })).error?.code).toBe('EPRIVATE');
+    // Of a mixed answer only the public address is ever connected to.
+    expect(await connect('mixed.example', { all: true })).toEqual({ error: null, address: [{ address: '93.184.215.14', family: 4 }] });
   });
 });
 
