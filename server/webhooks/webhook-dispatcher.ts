@@ -223,11 +223,12 @@ export class WebhookDispatcher {
     for (const d of deliveries) this.sending.set(d.id, run);
     let sent = 0;
     try {
-      // Each send, the first too (a run may have waited for a slot), needs the lease to outlast it.
-      while (sent < deliveries.length && this.leaseHasRoom(run)) {
+      // Each send, the first too (a run may have waited for a slot), needs the lease to outlast it. After the first,
+      // attempt() decides, once, whether the next is sent: its outcome tells the database the same (unblocksNext).
+      let goesOn = this.leaseHasRoom(run);
+      while (goesOn) {
         this.attemptsMade++;
-        const goesOn = await this.attempt(deliveries[sent++]!, sent < deliveries.length ? run : undefined);
-        if (!goesOn) break;
+        goesOn = await this.attempt(deliveries[sent++]!, sent < deliveries.length ? run : undefined);
       }
     } catch (error) {
       this.logger.error('webhook delivery crashed', { delivery: deliveries[sent - 1]?.id, error: String(error) });
