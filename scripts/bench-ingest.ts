@@ -30,7 +30,6 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chunkKey } from '../server/answers/recording-limits.ts';
@@ -38,6 +37,7 @@ import { remuxAnswer } from '../server/media/answer-remux.ts';
 import { extractThumbnail } from '../server/media/answer-thumbnail.ts';
 import { probeMedia } from '../server/media/media-probe.ts';
 import { createStorage, type StorageOptions } from '../server/storage/create-storage.ts';
+import { spawnServerScript } from '../tests/support/server-process.ts';
 import { cpuBetween, cpuSnapshot } from './bench/machine-cpu.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -432,36 +432,18 @@ async function startServerProcess(env: NodeJS.ProcessEnv, script = 'scripts/benc
     ...(script === 'scripts/bench/bench-server.ts' ? SERVER_NODE_FLAGS : []),
     ...EXTRA_NODE_FLAGS,
   ];
-  const child = track(spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }));
   let memoryAtPeak: MemoryAtPeak | undefined;
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    if (line.startsWith('{"memoryAtPeak"')) {
-      memoryAtPeak = JSON.parse(line).memoryAtPeak;
-    }
-    process.stderr.write(`[server] ${line}\n`);
-  });
-  const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server did not start within 60 s')), 60_000);
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code} before it was ready`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const parsed = JSON.parse(line);
-        if (parsed.ready) {
-          clearTimeout(timer);
-          resolve(parsed);
-          return;
-        }
-      } catch {
-        // not our line
-      }
+  const { child, url } = await spawnServerScript({
+    script,
+    env,
+    nodeArgs,
+    onSpawn: track,
+    onOutput: (line) => {
+      if (line.startsWith('{"memoryAtPeak"')) memoryAtPeak = JSON.parse(line).memoryAtPeak;
       process.stderr.write(`[server] ${line}\n`);
-    });
+    },
   });
-  return { url: ready.url, pid: child.pid!, stop: () => stopChild(child), memoryAtPeak: () => memoryAtPeak };
+  return { url, pid: child.pid!, stop: () => stopChild(child), memoryAtPeak: () => memoryAtPeak };
 }
 
 interface S3Process {
