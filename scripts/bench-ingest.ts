@@ -574,7 +574,7 @@ async function directAll(storageOptions: StorageOptions, count: number, chunks: 
   const write = async (interviewId: string, answerId: string, seq: number) => {
     const chunk = chunks[seq]!;
     const t0 = performance.now();
-    await storage.put(chunkKey(interviewId, answerId, seq), chunk, { contentType: 'application/octet-stream', contentLength: chunk.byteLength });
+    await storage.put(chunkKey(interviewId, answerId, seq, randomBytes(6).toString('hex')), chunk, { contentType: 'application/octet-stream', contentLength: chunk.byteLength });
     return performance.now() - t0;
   };
   try {

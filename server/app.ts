@@ -1,15 +1,16 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './http/actor.ts';
 import { limitRequestBody } from './http/body-limit.ts';
 import { ApiKeyService } from './api-keys/api-key.service.ts';
 import { apiKeyRoutes } from './api-keys/api-key.routes.ts';
-import { AnswerFinalizer } from './answers/answer-finalizer.ts';
+import { AnswerFinalizer, FINALIZE_ANSWER_JOB } from './answers/answer-finalizer.ts';
+import { AnswerReprocessing } from './answers/answer-reprocessing.ts';
 import { AnswerPlayback } from './answers/answer-playback.ts';
 import { answerRoutes, mediaRoutes } from './answers/answer-playback.routes.ts';
 import { InterviewCompletion } from './answers/interview-completion.ts';
 import { recordingRoutes } from './answers/recording.routes.ts';
-import { FINALIZE_ANSWER_JOB, RecordingService } from './answers/recording.service.ts';
+import { RecordingService } from './answers/recording.service.ts';
 import { createStorage } from './storage/create-storage.ts';
 import type { MediaStorage } from './storage/media-storage.ts';
 import { ABORT_UNFINISHED_UPLOADS_JOB, abortUnfinishedUploadsJob, DbMultipartJournal } from './storage/multipart-journal.ts';
@@ -146,11 +147,13 @@ export function createPlatform(options: PlatformOptions) {
     }
   });
 
-  // Candidate routes carry their own credential (the link token) and stream chunk bodies with their own bound.
-  const exceptCandidate = (middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> => (c, next) =>
-    c.req.path.startsWith('/api/candidate/') ? next() : middleware(c, next);
-  app.use('/api/*', exceptCandidate(limitRequestBody(2 * 1024 * 1024)));
-  app.use('/api/*', exceptCandidate(authenticate(auth, apiKeys)));
+  // Candidate routes carry their own credential (the link token); chunk uploads stream their bodies with their own bound.
+  const except = (skip: (c: Context<AppEnv>) => boolean, middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> => (c, next) =>
+    skip(c) ? next() : middleware(c, next);
+  const isCandidate = (c: Context<AppEnv>) => c.req.path.startsWith('/api/candidate/');
+  const isChunkUpload = (c: Context<AppEnv>) => c.req.method === 'PUT' && isCandidate(c) && /\/chunks\/[^/]+$/.test(c.req.path);
+  app.use('/api/*', except(isChunkUpload, limitRequestBody(2 * 1024 * 1024)));
+  app.use('/api/*', except(isCandidate, authenticate(auth, apiKeys)));
   app.route('/', candidateLinkRoutes(candidates));
   app.route('/', adminAppRoutes({ smtpConfigured: !!config.smtpUrl }));
   app.route('/', mediaRoutes(playback, storage, signer, auth));
@@ -164,7 +167,7 @@ export function createPlatform(options: PlatformOptions) {
   api.route('/', interviewRoutes(interviews));
   api.route('/', emailRoutes(emails));
   api.route('/', recordingRoutes(candidates, recordings));
-  api.route('/', answerRoutes(playback));
+  api.route('/', answerRoutes(playback, new AnswerReprocessing(ctx)));
   api.route('/', webhookRoutes(webhooks));
   api.route('/', reviewRoutes(reviews));
   api.route('/', liveRoutes(ctx));

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { AppContext } from '../app-context.ts';
+import type { JobSpec } from '../jobs/job-queue.ts';
 import type { JobHandler } from '../jobs/job-worker.ts';
 import { answerContainerForMimeType, remuxAnswer, type RemuxedAnswer } from '../media/answer-remux.ts';
 import { MediaProcessingError } from '../media/ffmpeg.ts';
@@ -10,6 +11,7 @@ import { probeMedia } from '../media/media-probe.ts';
 import { extractThumbnail } from '../media/answer-thumbnail.ts';
 import type { MediaStorage } from '../storage/media-storage.ts';
 import type { StorageGarbage } from '../storage/storage-garbage.ts';
+import { InterviewRepository } from '../interviews/interview.repository.ts';
 import { AnswerRepository } from './answer.repository.ts';
 import type { InterviewCompletion } from './interview-completion.ts';
 import { answerMediaKey, answerThumbnailKey } from './recording-limits.ts';
@@ -21,6 +23,11 @@ const CHUNK_READS_AHEAD = 16;
 const BYTES_READ_AHEAD = 16 * 1024 * 1024;
 /** Linux takes at most 128 KiB in one command-line argument. */
 const MAX_ARGUMENT_CHARS = 100_000;
+
+export const FINALIZE_ANSWER_JOB = 'answer.finalize';
+
+/** The durable job that finalises a submitted answer: one per answer at a time, retried with backoff. */
+export const finalizeAnswerJob = (answerId: string): JobSpec => ({ name: FINALIZE_ANSWER_JOB, payload: { answerId }, uniqueKey: `finalize:${answerId}`, maxAttempts: 5 });
 
 /** Near the start, where the candidate is already in frame; fast seek makes it as quick at 10 minutes as at 30 s. */
 const THUMBNAIL_AT_SECONDS = 1;
@@ -76,7 +83,11 @@ export class AnswerFinalizer {
         while (next < chunks.length || ahead.length) {
           while (next < chunks.length && (ahead.length === 0 || (ahead.length < CHUNK_READS_AHEAD && aheadBytes + chunks[next]!.size <= BYTES_READ_AHEAD))) {
             const { storage_key, size } = chunks[next++]!;
-            ahead.push({ read: readAll(storage_key), size });
+            const read = readAll(storage_key);
+            // Its failure is met when its turn comes (or in `finally`); until then it must not count as unhandled,
+            // which would end the process.
+            read.catch(() => {});
+            ahead.push({ read, size });
             aheadBytes += size;
           }
           const first = ahead.shift()!;
@@ -143,9 +154,11 @@ export class AnswerFinalizer {
       }
       const mediaBytes = stored.size;
       const now = this.ctx.clock.now();
-      await this.ctx.db.transaction().execute(async (trx) => {
+      const kept = await this.ctx.db.transaction().execute(async (trx) => {
+        // The interview first: when its last two answers are finalised at once, the second sees the first ready and completes it.
+        await new InterviewRepository(trx).lock(answer.interview_id);
         const txRepo = new AnswerRepository(trx);
-        await txRepo.update(answerId, {
+        const moved = await txRepo.transition(answerId, ['submitted', 'failed'], {
           status: 'ready',
           media_key: mediaKey,
           media_type: remuxed.container.contentType,
@@ -157,10 +170,14 @@ export class AnswerFinalizer {
           processing_error: null,
           finalized_at: now,
         });
+        if (!moved) return false;
         await this.garbage.add(trx, chunks.map((c) => c.storage_key));
         await txRepo.deleteChunks(answerId);
         await this.completion.completeIfFinal(trx, answer.interview_id);
+        return true;
       });
+      // The answer went while it was processed (its interview deleted): what was just stored belongs to nothing.
+      if (!kept) await this.garbage.add(this.ctx.db, [mediaKey, thumbnailKey]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

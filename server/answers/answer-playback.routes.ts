@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { stream } from 'hono/streaming';
 import type { AuthService } from '../auth/auth.service.ts';
-import { inWorkspace, type AppEnv } from '../http/actor.ts';
+import { asAdmin, inWorkspace, type AppEnv } from '../http/actor.ts';
 import { SESSION_COOKIE } from '../http/authenticate.ts';
 import { parseByteRange } from '../http/byte-range.ts';
 import { IdParam, createRouter, errorResponses, jsonResponse } from '../http/router.ts';
@@ -11,6 +11,7 @@ import { AppError } from '../shared/errors.ts';
 import type { MediaStorage } from '../storage/media-storage.ts';
 import type { UrlSigner } from '../shared/url-signer.ts';
 import { mediaPath, type AnswerPlayback, type MediaKind } from './answer-playback.ts';
+import type { AnswerReprocessing } from './answer-reprocessing.ts';
 
 const AnswerSchema = z
   .object({
@@ -29,8 +30,8 @@ const AnswerSchema = z
   })
   .openapi('Answer');
 
-/** Reviewers' list of answers with signed URLs. */
-export function answerRoutes(playback: AnswerPlayback) {
+/** Reviewers' list of answers with signed URLs; an admin's retry of one whose processing failed. */
+export function answerRoutes(playback: AnswerPlayback, reprocessing: AnswerReprocessing) {
   const app = createRouter();
   app.openapi(
     createRoute({
@@ -60,6 +61,22 @@ export function answerRoutes(playback: AnswerPlayback) {
       },
     }),
     async (c) => c.json({ items: await playback.forInterview(inWorkspace(c).workspaceId, c.req.valid('param').id) }, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/interviews/{id}/answers/{answerId}/retry',
+      tags: ['Interviews'],
+      summary: 'Process an answer whose processing failed again, from the chunks the candidate uploaded',
+      request: { params: IdParam.extend({ answerId: z.string().min(1).max(64).openapi({ param: { name: 'answerId', in: 'path' } }) }) },
+      responses: { 202: jsonResponse(AnswerSchema, 'Queued for processing'), ...errorResponses },
+    }),
+    async (c) => {
+      const { id, answerId } = c.req.valid('param');
+      const { workspaceId } = asAdmin(c);
+      await reprocessing.retry(workspaceId, id, answerId);
+      return c.json(await playback.answer(workspaceId, id, answerId), 202);
+    },
   );
   return app;
 }

@@ -82,6 +82,14 @@ export class AnswerPlayback {
     );
   }
 
+  /** One answer of an interview of the workspace. */
+  async answer(workspaceId: string, interviewId: string, answerId: string): Promise<AnswerView> {
+    if (!(await new InterviewRepository(this.ctx.db).find(workspaceId, interviewId))) throw new AppError('interview_not_found', 'Interview not found');
+    const answer = await new AnswerRepository(this.ctx.db).findInInterview(interviewId, answerId);
+    if (!answer) throw new AppError('answer_not_found', 'This answer is not part of the interview');
+    return this.view(answer);
+  }
+
   /** The first answered question's thumbnail, as Hireflix puts on the interview. */
   async interviewThumbnail(interviewId: string, executor: DbExecutor = this.ctx.db): Promise<string | null> {
     const questions = await new InterviewRepository(executor).questionsOf(interviewId);

@@ -25,12 +25,25 @@ const chunkTargetQuery = preparedQuery(3, (db, token: string, answerId: string, 
     .where('i.token', '=', token),
 );
 
-const addBytesQuery = preparedQuery(2, (db, answerId: string, size: number) =>
+/** Counts a chunk's bytes into a take still recording, only while the take stays within `maxBytes`. */
+const addBytesQuery = preparedQuery(3, (db, answerId: string, size: number, maxBytes: number) =>
   db
     .updateTable('answers')
     .set((eb) => ({ bytes_received: eb('bytes_received', '+', size) }))
     .where('id', '=', answerId)
-    .where('status', '=', 'recording'),
+    .where('status', '=', 'recording')
+    .where((eb) => eb(eb('bytes_received', '+', size), '<=', maxBytes)),
+);
+
+const removeBytesQuery = preparedQuery(2, (db, answerId: string, size: number) =>
+  db
+    .updateTable('answers')
+    .set((eb) => ({ bytes_received: eb('bytes_received', '-', size) }))
+    .where('id', '=', answerId),
+);
+
+const heldChunkQuery = preparedQuery(2, (db, answerId: string, seq: number) =>
+  db.selectFrom('answer_chunks').select('size').where('answer_id', '=', answerId).where('seq', '=', seq),
 );
 
 const insertChunkQuery = preparedQuery(5, (db, answerId: string, seq: number, size: number, key: string, createdAt: number) =>
@@ -88,16 +101,25 @@ export class AnswerRepository {
 
   /**
    * Records a stored chunk of a take that is still recording (call it in a transaction): 'closed' when the
-   * take was submitted or discarded meanwhile, 'duplicate' when the chunk was already held.
+   * take was submitted or discarded meanwhile, 'too_large' when its bytes would take the take past `maxBytes`,
+   * 'duplicate' (with the held chunk's size) when another upload of the chunk was recorded first.
    */
-  async recordChunk(chunk: { answer_id: string; seq: number; size: number; storage_key: string; created_at: number }): Promise<'stored' | 'duplicate' | 'closed'> {
-    // The answer row first: on PostgreSQL its lock orders this against a concurrent submit.
-    const counted = await addBytesQuery(this.db, chunk.answer_id, chunk.size);
-    if (!Number(counted.numAffectedRows ?? 0)) return 'closed';
+  async recordChunk(
+    chunk: { answer_id: string; seq: number; size: number; storage_key: string; created_at: number },
+    maxBytes: number,
+  ): Promise<{ outcome: 'stored' | 'closed' | 'too_large' } | { outcome: 'duplicate'; heldSize: number }> {
+    // The answer row first: on PostgreSQL its lock orders this against a concurrent submit and against
+    // concurrent uploads to the same take, so the byte bound holds however many arrive at once.
+    const counted = await addBytesQuery(this.db, chunk.answer_id, chunk.size, maxBytes);
+    if (!Number(counted.numAffectedRows ?? 0)) {
+      const answer = await this.db.selectFrom('answers').select('status').where('id', '=', chunk.answer_id).executeTakeFirst();
+      return { outcome: answer?.status === 'recording' ? 'too_large' : 'closed' };
+    }
     const inserted = await insertChunkQuery(this.db, chunk.answer_id, chunk.seq, chunk.size, chunk.storage_key, chunk.created_at);
-    if (Number(inserted.numAffectedRows ?? 0)) return 'stored';
-    await addBytesQuery(this.db, chunk.answer_id, -chunk.size);
-    return 'duplicate';
+    if (Number(inserted.numAffectedRows ?? 0)) return { outcome: 'stored' };
+    await removeBytesQuery(this.db, chunk.answer_id, chunk.size);
+    const held = (await heldChunkQuery(this.db, chunk.answer_id, chunk.seq)).rows[0];
+    return { outcome: 'duplicate', heldSize: held?.size ?? chunk.size };
   }
 
   chunksOf(answerId: string) {

@@ -6,9 +6,13 @@ export const BYTES_PER_SECOND = 1_250_000;
 /** The most one take may hold: its time limit plus slack for the last timeslice, at a generous bitrate. */
 export const maxTakeBytes = (maxAnswerSeconds: number): number => (maxAnswerSeconds + 10) * BYTES_PER_SECOND + 4 * 1024 * 1024;
 
-/** Chunk objects sort in recording order. */
-export const chunkKey = (interviewId: string, answerId: string, seq: number): string =>
-  `interviews/${interviewId}/answers/${answerId}/chunks/${String(seq).padStart(6, '0')}`;
+/**
+ * Where one upload of chunk `seq` is stored. Chunk objects sort in recording order; `upload` makes each upload's
+ * object its own, so two uploads of the same chunk at once (a retry while the first is still streaming) never
+ * write to, or delete, the object the other one recorded.
+ */
+export const chunkKey = (interviewId: string, answerId: string, seq: number, upload: string): string =>
+  `interviews/${interviewId}/answers/${answerId}/chunks/${String(seq).padStart(6, '0')}-${upload}`;
 
 export const answerMediaKey = (interviewId: string, answerId: string, extension: string): string =>
   `interviews/${interviewId}/answers/${answerId}/answer.${extension}`;

@@ -7,11 +7,10 @@ import type { MediaStorage } from '../storage/media-storage.ts';
 import { StorageTooLargeError, StorageUnavailableError } from '../storage/media-storage.ts';
 import type { StorageGarbage } from '../storage/storage-garbage.ts';
 import { AppError } from '../shared/errors.ts';
-import { newId } from '../shared/ids.ts';
+import { newId, newRandomHex } from '../shared/ids.ts';
+import { finalizeAnswerJob } from './answer-finalizer.ts';
 import { AnswerRepository } from './answer.repository.ts';
 import { MAX_CHUNK_BYTES, chunkKey, maxTakeBytes } from './recording-limits.ts';
-
-export const FINALIZE_ANSWER_JOB = 'answer.finalize';
 
 const tooLarge = (what: string) => new AppError('payload_too_large', `${what} is larger than allowed; nothing was stored`);
 
@@ -32,6 +31,8 @@ export class RecordingService {
     const now = this.ctx.clock.now();
     const answerId = newId();
     const result = await this.ctx.db.transaction().execute(async (trx) => {
+      // One take starts at a time per interview: two at once (two tabs, a retried request) would claim the same take number.
+      await new InterviewRepository(trx).lock(interview.id);
       const repo = new AnswerRepository(trx);
       const takes = await repo.listForQuestion(questionId);
       if (takes.some((t) => t.status === 'submitted' || t.status === 'ready' || t.status === 'failed')) {
@@ -95,9 +96,11 @@ export class RecordingService {
       }
       return { seq, size: heldSize, duplicate: true };
     }
-    const room = maxTakeBytes(target!.max_answer_seconds!) - target!.bytes_received!;
+    const maxBytes = maxTakeBytes(target!.max_answer_seconds!);
+    const room = maxBytes - target!.bytes_received!;
     if (room <= 0 || (contentLength !== undefined && contentLength > room)) throw tooLarge('This answer');
-    const key = chunkKey(interviewId, answerId, seq);
+    // This upload's own object: another upload of the same chunk at once never touches it (see chunkKey).
+    const key = chunkKey(interviewId, answerId, seq, newRandomHex(6));
     let size: number;
     try {
       ({ size } = await this.storage.put(key, body, { contentType: 'application/octet-stream', contentLength, maxBytes: Math.min(MAX_CHUNK_BYTES, room), spool: true }));
@@ -108,15 +111,22 @@ export class RecordingService {
       throw error;
     }
     const now = this.ctx.clock.now();
-    const outcome = await this.ctx.db
+    const recorded = await this.ctx.db
       .transaction()
-      .execute((trx) => new AnswerRepository(trx).recordChunk({ answer_id: answerId, seq, size, storage_key: key, created_at: now }));
-    if (outcome === 'closed') {
-      // The take was submitted or discarded while this body streamed in: its bytes are not part of any answer.
-      await this.garbage.add(this.ctx.db, [key]);
-      throw new AppError('answer_submitted', 'This take is no longer recording; the chunk was not kept');
+      .execute((trx) => new AnswerRepository(trx).recordChunk({ answer_id: answerId, seq, size, storage_key: key, created_at: now }, maxBytes));
+    if (recorded.outcome === 'stored') return { seq, size, duplicate: false };
+    // Not recorded: this upload's object is part of no answer.
+    await this.garbage.add(this.ctx.db, [key]);
+    switch (recorded.outcome) {
+      case 'duplicate':
+        if (recorded.heldSize !== size) throw new AppError('chunk_conflict', `Chunk ${seq} is already stored with ${recorded.heldSize} bytes, not ${size}`);
+        return { seq, size, duplicate: true };
+      case 'too_large':
+        // Other chunks of the take were counted while this one streamed in.
+        throw tooLarge('This answer');
+      case 'closed':
+        throw new AppError('answer_submitted', 'This take is no longer recording; the chunk was not kept');
     }
-    return { seq, size, duplicate: outcome === 'duplicate' };
   }
 
   async receivedChunks(token: string, answerId: string): Promise<{ receivedChunks: number[]; bytesReceived: number; status: AnswersTable['status'] }> {
@@ -145,6 +155,8 @@ export class RecordingService {
     if (missing.length) throw new AppError('missing_chunks', `${missing.length} chunk(s) not received yet`, { missing: missing.slice(0, 1000) });
     const now = this.ctx.clock.now();
     await this.ctx.db.transaction().execute(async (trx) => {
+      // Submits of one interview's answers go one at a time, so the last of two at once sees the other and submits the interview.
+      await new InterviewRepository(trx).lock(interview.id);
       const txRepo = new AnswerRepository(trx);
       const moved = await txRepo.transition(answerId, ['recording'], { status: 'submitted', chunk_count: input.chunkCount, recorded_ms: input.recordedMs ?? null, submitted_at: now });
       if (!moved) return;
@@ -154,7 +166,7 @@ export class RecordingService {
         await this.garbage.add(trx, extra.map((c) => c.storage_key));
         await txRepo.deleteChunks(answerId, input.chunkCount);
       }
-      await this.ctx.jobs.enqueue({ name: FINALIZE_ANSWER_JOB, payload: { answerId }, uniqueKey: `finalize:${answerId}`, maxAttempts: 5 }, trx);
+      await this.ctx.jobs.enqueue(finalizeAnswerJob(answerId), trx);
       const interviews = new InterviewRepository(trx);
       const questions = await interviews.questionsOf(interview.id);
       const answered = new Set((await txRepo.listForInterview(interview.id)).filter((a) => ['submitted', 'ready', 'failed'].includes(a.status)).map((a) => a.interview_question_id));

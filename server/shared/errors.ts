@@ -29,6 +29,7 @@ export const errorStatus = {
   no_retakes_left: 409,
   missing_chunks: 409,
   chunk_conflict: 409,
+  answer_not_failed: 409,
   range_not_satisfiable: 416,
   invitation_expired: 410,
   invitation_cancelled: 410,

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunkKey } from '../../server/answers/recording-limits.ts';
 import { probeMedia } from '../../server/media/media-probe.ts';
 import { ABORT_UNFINISHED_UPLOADS_JOB } from '../../server/storage/multipart-journal.ts';
 import { chromiumH264Matroska, mediaRecorderChunks, outputPath, removeMediaFixtures } from '../support/media-fixtures.ts';
@@ -225,6 +224,109 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect(chunkAfterCancel.body.error.code).toBe('invitation_cancelled');
   });
 
+  /** A PUT of chunk `seq` whose first bytes go out now and the rest when `finish` is called: an upload still streaming. */
+  function slowPut(token: string, answerId: string, seq: number, body: Buffer) {
+    let finish!: () => void;
+    const reply = new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const req = http.request(`${t.url}/api/candidate/${token}/answers/${answerId}/chunks/${seq}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(body.byteLength) } }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (part: Buffer) => parts.push(part));
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(parts).toString('utf8') || 'null') }));
+      });
+      req.on('error', reject);
+      req.write(body.subarray(0, 10));
+      finish = () => req.end(body.subarray(10));
+    });
+    return { reply, finish: () => finish() };
+  }
+
+  it('a second upload of a chunk still streaming when the first is recorded neither replaces nor deletes it, before or after submit', async () => {
+    const { interview, token, candidate, questions } = await invite();
+    const answerId = (await candidate.post(`/api/candidate/${token}/questions/${questions[0]!.id}/takes`, { mimeType: WEBM })).body.answerId as string;
+    // Retries of chunks 1 and 2 (the app thought the first sends were lost) start, and are checked, before those are recorded:
+    // one with other bytes of the same length, which ends while the take records, one that ends after the submit.
+    const otherBytes = slowPut(token, answerId, 1, Buffer.alloc(chunks[1]!.byteLength, 9));
+    const late = slowPut(token, answerId, 2, chunks[2]!);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const [seq, chunk] of chunks.entries()) expect((await put(candidate, token, answerId, seq, chunk)).status).toBe(201);
+    otherBytes.finish();
+    // The same length: taken for the retry it claims to be, and the held bytes stay.
+    expect(await otherBytes.reply).toMatchObject({ status: 200, body: { seq: 1, duplicate: true } });
+    expect((await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length })).status).toBe(200);
+    late.finish();
+    expect(await late.reply).toMatchObject({ status: 409, body: { error: { code: 'answer_submitted' } } });
+    // The clean-up those two queued runs before the finaliser (as when the worker is behind): it removes only their own objects.
+    await t.database.db.updateTable('jobs').set({ run_at: t.clock.now() + 60_000 }).where('name', '=', 'answer.finalize').where('status', '=', 'queued').execute();
+    await t.drainJobs();
+    const storageBackend = t.running.platform.services.storage;
+    const keys = await chunkKeysOf(answerId);
+    for (const [seq, key] of keys.entries()) {
+      const { stream } = await storageBackend.read(key);
+      const parts: Buffer[] = [];
+      for await (const part of stream) parts.push(part as Buffer);
+      expect(Buffer.concat(parts).equals(chunks[seq]!)).toBe(true);
+    }
+    t.clock.advance(60_000);
+    await t.drainJobs();
+    const [item] = (await ws.api.get(`/api/interviews/${interview.id}/answers`)).body.items;
+    expect(item.answer.status).toBe('ready');
+    expect(Math.abs(item.answer.durationSeconds - SECONDS)).toBeLessThan(0.5);
+  });
+
+  it('uploads at once cannot take an answer past its size bound', async () => {
+    const position = await ws.api.post('/api/positions', { name: 'Short', questions: [{ title: 'Quick', maxAnswerSeconds: 5 }] });
+    const inv = await ws.api.post(`/api/positions/${position.body.id}/interviews`, { name: 'Pat Parallel', email: `p${randomBytes(4).toString('hex')}@example.com`, sendEmail: false });
+    const token = inv.body.url.public.split('/i/')[1];
+    const client = new ApiClient(t.url);
+    const state = await client.get(`/api/candidate/${token}`);
+    const take = (await client.post(`/api/candidate/${token}/questions/${state.body.questions[0].id}/takes`, { mimeType: WEBM })).body.answerId;
+    const block = Buffer.alloc(7 * 1024 * 1024, 1);
+    // Twelve 7 MiB chunks at once against a bound of about 22.9 MB: each alone would fit.
+    const replies = await Promise.all(Array.from({ length: 12 }, (_, seq) => put(client, token, take, seq, block)));
+    const stored = replies.filter((r) => r.status === 201).length;
+    expect(stored).toBeLessThanOrEqual(3);
+    expect(replies.filter((r) => r.status === 413)).toHaveLength(12 - stored);
+    const held = (await client.get(`/api/candidate/${token}/answers/${take}/chunks`)).body;
+    expect(held.receivedChunks).toHaveLength(stored);
+    expect(held.bytesReceived).toBe(stored * block.byteLength);
+  });
+
+  it('two retakes of a question started at once make one take', async () => {
+    const { token, candidate, questions } = await invite();
+    const q = questions[0]!;
+    const first = (await candidate.post(`/api/candidate/${token}/questions/${q.id}/takes`, { mimeType: WEBM })).body.answerId;
+    expect((await put(candidate, token, first, 0, chunks[0]!)).status).toBe(201);
+    const [a, b] = await Promise.all([0, 1].map(() => candidate.post(`/api/candidate/${token}/questions/${q.id}/takes`, { mimeType: WEBM })));
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.body).toEqual(b.body);
+    expect(a.body).toMatchObject({ take: 2, takesLeft: q.retakes - 1 });
+  });
+
+  it('the last answers submitted and finalised at once complete the interview', async () => {
+    for (let round = 0; round < 4; round++) {
+      const { interview, token, candidate, questions } = await invite();
+      const answerIds = [await recordTake(candidate, token, questions[0]!.id), await recordTake(candidate, token, questions[1]!.id)];
+      const submits = await Promise.all(answerIds.map((id) => candidate.post(`/api/candidate/${token}/answers/${id}/submit`, { chunkCount: chunks.length })));
+      expect(submits.map((r) => r.status)).toEqual([200, 200]);
+      expect((await candidate.get(`/api/candidate/${token}`)).body.submitted).toBe(true);
+      // Two workers finalise the two answers at the same time.
+      const worker = t.running.platform.worker;
+      await Promise.all([worker.runNext(), worker.runNext()]);
+      await t.drainJobs();
+      const answers = (await ws.api.get(`/api/interviews/${interview.id}/answers`)).body.items;
+      expect(answers.map((item: any) => item.answer.status)).toEqual(['ready', 'ready']);
+      expect((await ws.api.get(`/api/interviews/${interview.id}`)).body.status).toBe('completed');
+    }
+  });
+
+  it('a candidate request with a JSON body over 2 MiB is refused before anything is read', async () => {
+    const { token, candidate, questions } = await invite();
+    const huge = await candidate.request('POST', `/api/candidate/${token}/questions/${questions[0]!.id}/takes`, Buffer.alloc(3 * 1024 * 1024, 32), { 'content-type': 'application/json' });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe('payload_too_large');
+    expect((await candidate.get(`/api/candidate/${token}`)).body.questions[0].openTake).toBeNull();
+  });
+
   it('a chunk after the deadline expires the invitation on the spot and is refused', async () => {
     const position = await createPosition(ws.api);
     const res = await ws.api.post(`/api/positions/${position.id}/interviews`, { name: 'Lou Late', email: `late${randomBytes(4).toString('hex')}@example.com`, sendEmail: false, expiresAt: t.clock.now() + 60_000 });
@@ -281,6 +383,50 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect((await t.anonymous().get('/healthz')).status).toBe(200);
   });
 
+  it('an answer that failed every attempt is processed again on an admin\'s request, from the chunks it kept', async () => {
+    const { interview, token, candidate, questions } = await invite();
+    const answerIds: string[] = [];
+    for (const q of questions) answerIds.push(await recordTake(candidate, token, q.id));
+    const [lost, kept] = answerIds as [string, string];
+    // The storage loses sight of one answer's chunks for longer than its retries last (recorded under keys it does not have).
+    const keys = await chunkKeysOf(lost);
+    const recordChunkKeys = async (keyOf: (key: string) => string) => {
+      for (const [seq, key] of keys.entries()) {
+        await t.database.db.updateTable('answer_chunks').set({ storage_key: keyOf(key) }).where('answer_id', '=', lost).where('seq', '=', seq).execute();
+      }
+    };
+    await recordChunkKeys((key) => `${key}-gone`);
+    for (const id of answerIds) await candidate.post(`/api/candidate/${token}/answers/${id}/submit`, { chunkCount: chunks.length });
+    for (let i = 0; i < 6; i++) {
+      await t.drainJobs();
+      t.clock.advance(20 * 60_000);
+    }
+    const before = Object.fromEntries((await ws.api.get(`/api/interviews/${interview.id}/answers`)).body.items.map((item: any) => [item.answer.id, item.answer]));
+    expect(before[lost]).toMatchObject({ status: 'failed', processingError: expect.any(String) });
+    expect(before[kept].status).toBe('ready');
+    expect((await ws.api.get(`/api/interviews/${interview.id}`)).body.status).toBe('in_progress');
+
+    const reviewer = await t.joinMember(ws, 'reviewer');
+    const byReviewer = await reviewer.client.post(`/api/interviews/${interview.id}/answers/${lost}/retry`);
+    expect(byReviewer.status).toBe(403);
+    const readyOne = await ws.api.post(`/api/interviews/${interview.id}/answers/${kept}/retry`);
+    expect(readyOne.status).toBe(409);
+    expect(readyOne.body.error.code).toBe('answer_not_failed');
+    const unknown = await ws.api.post(`/api/interviews/${interview.id}/answers/nope/retry`);
+    expect(unknown.status).toBe(404);
+
+    // The storage is back.
+    await recordChunkKeys((key) => key);
+    const retried = await ws.api.post(`/api/interviews/${interview.id}/answers/${lost}/retry`);
+    expect(retried.status).toBe(202);
+    expect(retried.body).toMatchObject({ id: lost, status: 'submitted' });
+    await t.drainJobs();
+    const after = (await ws.api.get(`/api/interviews/${interview.id}/answers`)).body.items.find((item: any) => item.answer.id === lost).answer;
+    expect(after).toMatchObject({ status: 'ready', processingError: null });
+    expect(Math.abs(after.durationSeconds - SECONDS)).toBeLessThan(0.5);
+    expect((await ws.api.get(`/api/interviews/${interview.id}`)).body.status).toBe('completed');
+  });
+
   it('finalises a recording whose declared type was wrong, in the container ffprobe finds', async () => {
     // Chromium's H.264 Matroska, declared as plain WebM: the WebM muxer refuses H.264, so the finaliser probes.
     const h264 = await readFile(await chromiumH264Matroska(3));
@@ -319,10 +465,16 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     return s3.requests.slice(from).filter((r) => r.method === 'GET' && r.url.includes('/chunks/')).length;
   }
 
-  /** The local copies of a take's chunks the S3 driver holds at their recorded sizes (null where it holds none). */
-  function spooledCopies(interviewId: string, answerId: string): Promise<(string | null)[]> {
+  /** The storage keys of a take's chunks as the database records them, in order. */
+  async function chunkKeysOf(answerId: string): Promise<string[]> {
+    const rows = await t.database.db.selectFrom('answer_chunks').select('storage_key').where('answer_id', '=', answerId).orderBy('seq').execute();
+    return rows.map((row) => row.storage_key);
+  }
+
+  /** The local copies of these chunks (all of a take's, in order) the S3 driver holds at their recorded sizes (null where it holds none). */
+  function spooledCopies(keys: string[]): Promise<(string | null)[]> {
     const storageBackend = t.running.platform.services.storage;
-    return Promise.all(chunks.map((chunk, seq) => storageBackend.localFileOf(chunkKey(interviewId, answerId, seq), chunk.byteLength)));
+    return Promise.all(keys.map((key, seq) => storageBackend.localFileOf(key, chunks[seq]!.byteLength)));
   }
 
   async function readyAnswers(interviewId: string) {
@@ -341,15 +493,17 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
       it('finalises from the chunk spool without reading a chunk back, then removes the copies', async () => {
         const { interview, token, candidate, questions } = await invite();
         const answerId = await recordTake(candidate, token, questions[0]!.id);
-        const copies = await spooledCopies(interview.id, answerId);
+        const keys = await chunkKeysOf(answerId);
+        expect(keys).toHaveLength(chunks.length);
+        const copies = await spooledCopies(keys);
         expect(copies.every((file) => file !== null)).toBe(true);
         await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
         expect(await chunkReadsFromS3During(() => t.drainJobs())).toBe(0);
         expect(await readyAnswers(interview.id)).toHaveLength(1);
         // Chunks are gone from S3 and from the spool once finalised.
-        expect(await spooledCopies(interview.id, answerId)).toEqual(chunks.map(() => null));
+        expect(await spooledCopies(keys)).toEqual(chunks.map(() => null));
         for (const file of copies) await expect(readFile(file!)).rejects.toMatchObject({ code: 'ENOENT' });
-        expect(await t.running.platform.services.storage.stat(chunkKey(interview.id, answerId, 0))).toBeNull();
+        for (const key of keys) expect(await t.running.platform.services.storage.stat(key)).toBeNull();
       });
 
       it('an hourly job aborts the multipart uploads a crashed process left unfinished a day ago, and no younger ones', async () => {
@@ -374,10 +528,10 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
         const { interview, token, candidate, questions } = await invite();
         const [q1, q2] = questions;
         const short = await recordTake(candidate, token, q1!.id);
-        await truncate((await spooledCopies(interview.id, short))[2]!, 100);
+        await truncate((await spooledCopies(await chunkKeysOf(short)))[2]!, 100);
         const lost = await recordTake(candidate, token, q2!.id);
         // As after a restart on a new disk, or on another machine.
-        for (const file of await spooledCopies(interview.id, lost)) await rm(file!);
+        for (const file of await spooledCopies(await chunkKeysOf(lost))) await rm(file!);
         for (const answerId of [short, lost]) await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
         expect(await chunkReadsFromS3During(() => t.drainJobs())).toBe(2 * chunks.length);
         expect(await readyAnswers(interview.id)).toHaveLength(2);
@@ -397,7 +551,7 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
         } finally {
           await rm(spoolDir, { force: true });
         }
-        expect(await spooledCopies(interview.id, answerId)).toEqual(chunks.map(() => null));
+        expect(await spooledCopies(await chunkKeysOf(answerId))).toEqual(chunks.map(() => null));
         await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
         expect(await chunkReadsFromS3During(() => t.drainJobs())).toBe(chunks.length);
         expect(await readyAnswers(interview.id)).toHaveLength(1);
@@ -430,5 +584,30 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     await t.drainJobs();
     expect(await storageBackend.stat(row.media_key!)).toBeNull();
     expect(await storageBackend.stat(row.thumbnail_key!)).toBeNull();
+  });
+
+  it('an interview deleted while an answer is processed leaves none of its media in storage', async () => {
+    const { token, candidate, questions, interview } = await invite();
+    const answerId = await recordTake(candidate, token, questions[0]!.id);
+    await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
+    const storageBackend = t.running.platform.services.storage;
+    const uploadFile = storageBackend.uploadFile;
+    const uploaded: string[] = [];
+    // The recruiter deletes the interview as soon as the finaliser has stored the answer's video.
+    storageBackend.uploadFile = async function (this: typeof storageBackend, key, file, contentType) {
+      const stored = await uploadFile.call(this, key, file, contentType);
+      uploaded.push(key);
+      if (/\/answer\.\w+$/.test(key)) expect((await ws.api.delete(`/api/interviews/${interview.id}`)).status).toBe(200);
+      return stored;
+    };
+    try {
+      await t.drainJobs();
+    } finally {
+      storageBackend.uploadFile = uploadFile;
+    }
+    await t.drainJobs();
+    expect(uploaded).toHaveLength(2);
+    for (const key of uploaded) expect(await storageBackend.stat(key)).toBeNull();
+    expect(await t.database.db.selectFrom('answers').select('id').where('id', '=', answerId).executeTakeFirst()).toBeUndefined();
   });
 });
