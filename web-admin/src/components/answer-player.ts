@@ -58,6 +58,8 @@ export class AnswerPlayer extends LitElement {
         margin: 0.75rem 0 0.9rem;
         color: #374151;
         padding: 1rem;
+        /* ffmpeg's errors hold long paths without spaces. */
+        overflow-wrap: anywhere;
       }
     `,
   ];
@@ -67,6 +69,9 @@ export class AnswerPlayer extends LitElement {
   @property({ type: Number }) count = 1;
   @property({ attribute: false }) score: number | null = null;
   @property({ type: Boolean }) canScore = false;
+  /** Owners and admins may have a failed answer processed again. */
+  @property({ type: Boolean }) canRetry = false;
+  @property({ type: Boolean }) retrying = false;
 
   render() {
     const { item } = this;
@@ -84,7 +89,16 @@ export class AnswerPlayer extends LitElement {
   private renderAnswer(n: number) {
     const answer = this.item.answer;
     if (!answer) return html`<div class="placeholder">No answer was recorded for this question.</div>`;
-    if (answer.status === 'failed') return html`<div class="placeholder">The recording could not be processed${answer.processingError ? `: ${answer.processingError}` : ''}.</div>`;
+    if (answer.status === 'failed') {
+      return html`<div class="placeholder">
+        <div>
+          <p>The recording could not be processed${answer.processingError ? `: ${answer.processingError}` : ''}.</p>
+          ${this.canRetry
+            ? html`<p>The candidate's upload is kept. <button ?disabled=${this.retrying} @click=${this.onRetry}>${this.retrying ? 'Queuing…' : 'Process it again'}</button></p>`
+            : html`<p>An owner or admin can have it processed again.</p>`}
+        </div>
+      </div>`;
+    }
     if (answer.status !== 'ready' || !answer.videoUrl) return html`<div class="placeholder">The recording is being processed. It appears here in a moment; reload the page to check.</div>`;
     return html`<video controls preload="metadata" playsinline src=${answer.videoUrl} poster=${answer.thumbnailUrl ?? nothing} aria-label="Answer to question ${n}"></video>
       <div class="meta">
@@ -92,6 +106,10 @@ export class AnswerPlayer extends LitElement {
         <span>Take ${answer.take} (${this.item.retakes === 0 ? 'no retakes allowed' : `${this.item.retakes} ${this.item.retakes === 1 ? 'retake' : 'retakes'} allowed`})</span>
         ${this.item.thinkTimeSeconds ? html`<span>${duration(this.item.thinkTimeSeconds)} think time</span>` : nothing}
       </div>`;
+  }
+
+  private onRetry() {
+    this.dispatchEvent(new CustomEvent('answer-retry', { detail: { answerId: this.item.answer!.id }, bubbles: true, composed: true }));
   }
 
   private onScore(event: CustomEvent<{ value: number | null }>) {

@@ -3,7 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { ApiError, errorMessage } from '../data/api-client.ts';
 import { cancelInterview, decide, getInterview, isOpen, listAllInterviews, resendInvitation, type Decision, type InterviewDetail } from '../data/interviews.ts';
 import { subscribeToInterviewChanges } from '../data/live-updates.ts';
-import { getReviews, listAnswers, saveMyReview, type QuestionAnswer, type Reviews } from '../data/reviews.ts';
+import { getReviews, listAnswers, retryAnswer, saveMyReview, type QuestionAnswer, type Reviews } from '../data/reviews.ts';
 import { canManage, type Session } from '../data/session.ts';
 import { copyText } from '../lib/clipboard.ts';
 import { announce, setPageTitle } from '../lib/events.ts';
@@ -158,6 +158,8 @@ export class ReviewPage extends LitElement {
   @state() private error: ApiError | string | null = null;
   @state() private actionError = '';
   @state() private busy = false;
+  /** The answer whose processing is being queued again. */
+  @state() private retrying: string | null = null;
   @state() private order: PipelineOrder | null = null;
   @state() private copied = '';
   @query('confirm-dialog') private confirm!: ConfirmDialog;
@@ -270,7 +272,8 @@ export class ReviewPage extends LitElement {
           ${i.status !== 'completed' ? html`<p class="notice info">${this.statusNote(i)}</p>` : nothing}
           ${this.answers.map(
             (a, index) => html`<answer-player .item=${a} .index=${index} .count=${this.answers!.length} .score=${this.myQuestions[a.questionId] ?? null}
-              ?canScore=${i.status === 'completed'} @question-score-change=${this.onQuestionScore}></answer-player>`,
+              ?canScore=${i.status === 'completed'} ?canRetry=${canManage(this.session)} ?retrying=${this.retrying === a.answer?.id}
+              @question-score-change=${this.onQuestionScore} @answer-retry=${this.onRetryAnswer}></answer-player>`,
           )}
         </section>
         <aside>
@@ -293,8 +296,16 @@ export class ReviewPage extends LitElement {
     switch (i.status) {
       case 'pending':
         return 'The candidate has not started yet. Answers appear here once they are recorded.';
-      case 'in_progress':
-        return 'The candidate is recording. Answers appear here as they come in; scoring opens once the interview is completed.';
+      case 'in_progress': {
+        const answers = this.answers ?? [];
+        if (answers.length === 0 || answers.some((a) => !a.answer)) {
+          return 'The candidate is recording. Answers appear here as they come in; scoring opens once the interview is completed.';
+        }
+        if (answers.some((a) => a.answer?.status === 'failed')) {
+          return 'The candidate answered every question, but a recording could not be processed (see below). The interview is completed once every answer is processed.';
+        }
+        return 'The candidate answered every question. The recordings are being processed; scoring opens once the interview is completed.';
+      }
       case 'expired':
         return 'The deadline passed before the candidate finished. Send a new invitation if they still need to complete it.';
       default:
@@ -396,6 +407,21 @@ export class ReviewPage extends LitElement {
   private onQuestionScore(event: CustomEvent<{ questionId: string; value: number | null }>) {
     this.myQuestions = { ...this.myQuestions, [event.detail.questionId]: event.detail.value };
     this.save();
+  }
+
+  private async onRetryAnswer(event: CustomEvent<{ answerId: string }>) {
+    const { answerId } = event.detail;
+    this.retrying = answerId;
+    this.actionError = '';
+    try {
+      const answer = await retryAnswer(this.interviewId, answerId);
+      this.answers = this.answers?.map((item) => (item.answer?.id === answerId ? { ...item, answer } : item)) ?? null;
+      announce(this, 'The answer is being processed again');
+    } catch (error) {
+      this.actionError = `Could not queue the answer: ${errorMessage(error)}`;
+    } finally {
+      this.retrying = null;
+    }
   }
 
   /** Saves my whole review; saves run one after another so the last choice wins. */

@@ -54,6 +54,9 @@ export async function listAnswers(interviewId: string): Promise<QuestionAnswer[]
   return (await api.get<{ items: QuestionAnswer[] }>(`${base(interviewId)}/answers`)).items;
 }
 
+/** Processes an answer whose processing failed again, from the chunks the candidate uploaded (owners and admins). */
+export const retryAnswer = (interviewId: string, answerId: string) => api.post<Answer>(`${base(interviewId)}/answers/${encodeURIComponent(answerId)}/retry`);
+
 export const getReviews = (interviewId: string) => api.get<Reviews>(`${base(interviewId)}/reviews`);
 
 export const saveMyReview = (interviewId: string, overallScore: number | null, questionScores: Record<string, number | null>) =>
