@@ -303,6 +303,93 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
       await candidate.context.close();
     }, 120_000);
 
+    it('warns before leaving mid-answer even when every piece so far is uploaded', async () => {
+      const { url } = await invite();
+      const candidate = await openCandidate(url);
+      await candidate.startInterview();
+      expect(await leavingIsQuestioned(candidate.page)).toBe(false);
+      await candidate.startRecording();
+      await candidate.page.waitForTimeout(2500);
+      // Pieces go out as they are recorded: a moment when the device holds none.
+      await expect.poll(async () => (await piecesOnDevice(candidate.page)).length, { timeout: 10_000, interval: 20 }).toBe(0);
+      expect(await leavingIsQuestioned(candidate.page)).toBe(true);
+      await candidate.stopRecording();
+      // Stopped with everything sent: nothing would be lost by leaving (the take waits on the server).
+      await expect.poll(async () => (await piecesOnDevice(candidate.page)).length, { timeout: 10_000 }).toBe(0);
+      expect(await leavingIsQuestioned(candidate.page)).toBe(false);
+      await candidate.context.close();
+    }, 60_000);
+
+    it('tells a second tab of the same interview to continue in the first, and lets it take over once that one is closed', async () => {
+      const { url } = await invite();
+      const first = await openCandidate(url);
+      await first.startInterview();
+      const second = await CandidatePage.open(first.context, url);
+      await second.heading().filter({ hasText: 'Your interview is open in another tab' }).waitFor();
+      expect(await second.button(/interview/).count()).toBe(0);
+      await second.shot('candidate-other-tab');
+      await first.page.close();
+      await second.button('Continue here').click();
+      await second.startInterview();
+      expect(await second.questionNumber()).toBe('Question 1 of 2');
+      await second.context.close();
+    }, 60_000);
+
+    it('keeps what was recorded when the camera stops mid-answer, then sets the camera up again for the next question', async () => {
+      const { interviewId, url, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const candidate = await openCandidate(url);
+      const { page } = candidate;
+      await candidate.startInterview();
+      await candidate.startRecording();
+      const started = Date.now();
+      await page.waitForTimeout(3000);
+      // As when the camera is unplugged or the browser withdraws access: the stream's tracks end.
+      await page.evaluate(() => {
+        const recorder = document.querySelector('interview-app')!.shadowRoot!.querySelector('question-recorder')!;
+        const video = recorder.shadowRoot!.querySelector('video') as HTMLVideoElement;
+        for (const track of (video.srcObject as MediaStream).getTracks()) track.stop();
+      });
+      const held1 = Date.now() - started;
+      await page.getByRole('alert').filter({ hasText: 'Your camera or microphone stopped' }).waitFor();
+      await candidate.button('Submit answer').waitFor();
+      await candidate.shot('candidate-camera-stopped');
+      await candidate.submitAnswer();
+      // The next question finds the camera gone and goes through the device check again.
+      expect(await candidate.questionNumber()).toBe('Question 2 of 2');
+      await candidate.button(/^Start recording( now)?$/).click();
+      await candidate.heading().filter({ hasText: 'Check your camera and microphone' }).waitFor();
+      await page.locator('device-check video').first().waitFor();
+      await candidate.button(/^Continue to (the first )?question/).click();
+      const held2 = await answerLastQuestion(candidate);
+      await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+      expect(pageErrors(candidate)).toEqual([]);
+      await candidate.context.close();
+    }, 120_000);
+
+    it('uploads straight from the page, and says so, when the device refuses to keep the pieces', async () => {
+      const { interviewId, url, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const context = await newCandidateContext(browser, { origin: t.url });
+      // As a full disk does: IndexedDB refuses every recorded piece.
+      await context.addInitScript(() => {
+        const put = IDBObjectStore.prototype.put;
+        IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+          if (this.name === 'chunks') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+          return put.apply(this, args);
+        };
+      });
+      const candidate = await CandidatePage.open(context, url);
+      await candidate.startInterview();
+      const held1 = await candidate.record(3000);
+      await candidate.page.getByRole('alert').filter({ hasText: 'This device could not keep a copy of your recording' }).waitFor();
+      expect(await piecesOnDevice(candidate.page)).toEqual([]);
+      await candidate.submitAnswer();
+      const held2 = await answerLastQuestion(candidate);
+      await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+      await context.close();
+    }, 120_000);
+
     it('resumes at the second question when the link is reopened in a new browser after the first was submitted', async () => {
       const { interviewId, url, questionIds } = await invite();
       const [q1, q2] = questionIds as [string, string];

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { tokenFromPath, type InterviewQuestion } from '../data/candidate-api.ts';
+import { holdInterviewTab } from '../data/one-tab-lock.ts';
 import { InterviewSession, closedReasonForError, closedReasonOf, type ClosedReason, type RecoveredTake } from '../data/interview-session.ts';
 import type { UploadState } from '../data/upload-queue.ts';
 import { stopStream } from '../media/media-devices.ts';
@@ -19,6 +20,7 @@ import './welcome-page.ts';
 type Page =
   | { name: 'loading' }
   | { name: 'load-error'; message: string }
+  | { name: 'other-tab' }
   | { name: 'closed'; reason: ClosedReason }
   | { name: 'welcome' }
   | { name: 'devices' }
@@ -100,6 +102,9 @@ export class InterviewApp extends LitElement {
         ? html`<header><span><strong>${interview.position.name}</strong></span><span>Video interview</span></header>`
         : nothing}
       ${showUploads ? html`<upload-status .state=${this.uploadState} .answered=${this.answeredHere}></upload-status>` : nothing}
+      ${showUploads && this.session?.deviceStorageFailed
+        ? html`<p class="notice warning" role="alert">This device could not keep a copy of your recording (its storage may be full). Your answers upload straight from this page: keep it open until everything is sent.</p>`
+        : nothing}
       <main>${this.renderPage()}</main>`;
   }
 
@@ -114,6 +119,13 @@ export class InterviewApp extends LitElement {
           <h1 tabindex="-1">Something went wrong</h1>
           <p>${page.message}</p>
           <div class="actions"><button @click=${() => location.reload()}>Reload the page</button></div>
+        </section>`;
+      case 'other-tab':
+        return html`<section class="card" data-page>
+          <h1 tabindex="-1">Your interview is open in another tab</h1>
+          <p>This interview is already open in another tab or window of this browser. Please continue there, so that your answers are recorded once.</p>
+          <p>If you closed it, use the button below.</p>
+          <div class="actions"><button @click=${() => location.reload()}>Continue here</button></div>
         </section>`;
       case 'closed':
         return html`<closed-page data-page .reason=${page.reason}></closed-page>`;
@@ -144,6 +156,7 @@ export class InterviewApp extends LitElement {
             .recovered=${page.recovered}
             @answer-submitted=${this.onAnswerSubmitted}
             @interview-closed=${this.onInterviewClosed}
+            @devices-lost=${this.onDevicesLost}
           ></question-recorder>`,
         );
       }
@@ -163,6 +176,10 @@ export class InterviewApp extends LitElement {
     const token = tokenFromPath(location.pathname);
     if (!token) {
       this.page = { name: 'closed', reason: 'unknown' };
+      return;
+    }
+    if (!(await holdInterviewTab(token))) {
+      this.page = { name: 'other-tab' };
       return;
     }
     try {
@@ -233,6 +250,13 @@ export class InterviewApp extends LitElement {
   private async onAnswerSubmitted(): Promise<void> {
     this.answeredHere++;
     await this.showCurrentQuestion();
+  }
+
+  /** The camera or microphone ended: the device check again, then back to this question (its take kept). */
+  private onDevicesLost(): void {
+    stopStream(this.stream);
+    this.stream = null;
+    this.page = { name: 'devices' };
   }
 
   private onInterviewClosed(event: CustomEvent<InterviewClosedDetail>): void {

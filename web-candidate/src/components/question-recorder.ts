@@ -3,8 +3,10 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { CandidateApiError, type InterviewQuestion } from '../data/candidate-api.ts';
 import { closedReasonForError, takesLeft, type InterviewSession, type RecoveredTake } from '../data/interview-session.ts';
 import { Countdown } from '../lib/countdown.ts';
+import { LeaveWarning } from '../lib/leave-warning.ts';
 import { clock, countdownAnnouncement, spokenDuration } from '../lib/time-format.ts';
 import { TakeRecorder } from '../media/take-recorder.ts';
+import { isLive } from '../media/media-devices.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 
 type Phase = 'think' | 'ready' | 'starting' | 'recording' | 'saving' | 'recorded' | 'submitting' | 'failed';
@@ -139,6 +141,8 @@ export class QuestionRecorder extends LitElement {
   @state() private waitingForNetwork = false;
 
   private recorder?: TakeRecorder;
+  /** Closing or reloading mid-answer cuts it short, even with every piece so far uploaded. */
+  private readonly leaveWarning = new LeaveWarning();
   private countdownFrom = 0;
   private answerId = '';
   private readonly thinkCountdown = new Countdown(
@@ -158,6 +162,7 @@ export class QuestionRecorder extends LitElement {
   disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('pagehide', this.onPageHide);
+    this.leaveWarning.set(false);
     this.thinkCountdown.stop();
     this.answerCountdown.stop();
     this.recorder?.abandon();
@@ -176,6 +181,7 @@ export class QuestionRecorder extends LitElement {
 
   protected updated(changed: PropertyValues): void {
     if (changed.has('phase')) {
+      this.leaveWarning.set(this.phase === 'starting' || this.phase === 'recording' || this.phase === 'saving');
       // The button pressed (or the countdown) is gone: keyboard users land on the control that matters next.
       const target = { recording: '#stop', recorded: '#submit' }[this.phase as string];
       if (target) this.renderRoot.querySelector<HTMLElement>(target)?.focus();
@@ -300,8 +306,9 @@ export class QuestionRecorder extends LitElement {
   private async startRecording(): Promise<void> {
     if (this.phase !== 'think' && this.phase !== 'ready') return;
     this.thinkCountdown.stop();
-    if (!this.stream) {
-      this.fail('The camera is not available. Reload the page to set it up again.');
+    if (!isLive(this.stream)) {
+      // The camera or microphone went away (unplugged, permission withdrawn): set them up again first.
+      this.dispatchEvent(new CustomEvent('devices-lost', { bubbles: true, composed: true }));
       return;
     }
     this.phase = 'starting';
@@ -315,6 +322,7 @@ export class QuestionRecorder extends LitElement {
         timesliceMs: 1000,
         maxPieceBytes: Math.min(limits?.maxChunkBytes ?? 1024 * 1024, 1024 * 1024),
         bytesPerSecondLimit: limits?.bytesPerSecond,
+        onInterrupted: () => void this.stopRecording(),
       });
       await this.recorder.start();
       this.phase = 'recording';
@@ -347,7 +355,12 @@ export class QuestionRecorder extends LitElement {
       if (result.chunkCount === 0) throw new Error('nothing was recorded');
       await this.session.finishTake(this.answerId, result.chunkCount, result.recordedMs);
       this.showRecorded({ answerId: this.answerId, chunkCount: result.chunkCount, recordedMs: result.recordedMs, blob: result.blob });
-      this.announcement = `Recording stopped: ${spokenDuration(result.recordedMs / 1000)}. Watch your answer, then submit it${this.takesLeft > 0 ? ' or record again' : ''}.`;
+      if (result.interrupted) {
+        this.error = `Your camera or microphone stopped, so the recording stopped after ${spokenDuration(result.recordedMs / 1000)}. What was recorded until then is kept: watch it and submit it${this.takesLeft > 0 ? ', or record again once your camera works' : ''}.`;
+        this.announcement = '';
+      } else {
+        this.announcement = `Recording stopped: ${spokenDuration(result.recordedMs / 1000)}. Watch your answer, then submit it${this.takesLeft > 0 ? ' or record again' : ''}.`;
+      }
     } catch (error) {
       this.fail(`Your recording could not be saved on this device (${(error as Error)?.message ?? error}).`);
     }
@@ -376,6 +389,7 @@ export class QuestionRecorder extends LitElement {
 
   private recordAgain(): void {
     if (this.takesLeft <= 0) return;
+    this.error = '';
     if (this.playbackUrl) URL.revokeObjectURL(this.playbackUrl);
     this.playbackUrl = '';
     this.recorded = null;

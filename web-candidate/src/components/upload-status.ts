@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { UploadState } from '../data/upload-queue.ts';
+import { LeaveWarning } from '../lib/leave-warning.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 
 type Kind = 'idle' | 'uploading' | 'offline' | 'error';
@@ -67,16 +68,16 @@ export class UploadStatus extends LitElement {
   @property({ type: Number }) answered = 0;
   @state() private spoken = '';
 
-  private warnOnLeave = false;
+  private readonly leaveWarning = new LeaveWarning();
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.setWarnOnLeave(false);
+    this.leaveWarning.set(false);
   }
 
   protected willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('state')) {
-      this.setWarnOnLeave(hasUnsent(this.state));
+      this.leaveWarning.set(hasUnsent(this.state));
       // Only changes of kind are read out, not every piece counted down.
       const kind = this.kind;
       if (kind === 'offline') this.spoken = 'You are offline. Recording continues; your answers will upload when the connection returns.';
@@ -132,19 +133,6 @@ export class UploadStatus extends LitElement {
     return html`<div class="bar ${this.kind}" data-kind=${this.kind} data-pending=${pieces}>${body}</div>
       <p class="visually-hidden" role="status">${this.spoken}</p>`;
   }
-
-  private setWarnOnLeave(on: boolean): void {
-    if (on === this.warnOnLeave) return;
-    this.warnOnLeave = on;
-    if (on) window.addEventListener('beforeunload', onBeforeUnload);
-    else window.removeEventListener('beforeunload', onBeforeUnload);
-  }
-}
-
-function onBeforeUnload(event: BeforeUnloadEvent): void {
-  event.preventDefault();
-  // Older browsers show the dialog only when returnValue is set.
-  event.returnValue = '';
 }
 
 declare global {

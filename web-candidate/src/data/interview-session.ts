@@ -45,6 +45,11 @@ export class InterviewSession extends EventTarget {
   private readonly submittedHere = new Set<string>();
   /** Takes recorded into during this visit: never "unused", whatever the last server view said. */
   private readonly recordedHere = new Set<string>();
+  /**
+   * IndexedDB refused a write (storage full, or a browser mode that keeps nothing): pieces then upload from
+   * memory only, and closing the page before they are sent would lose them.
+   */
+  deviceStorageFailed = false;
 
   private constructor(
     readonly api: CandidateApi,
@@ -158,7 +163,7 @@ export class InterviewSession extends EventTarget {
       createdAt: Date.now(),
     };
     this.recordedHere.add(started.answerId);
-    await this.store.putTake(take);
+    await this.keepOnDevice(() => this.store.putTake(take));
     this.queue.track(take);
     const current = this.question(question.id);
     if (current) {
@@ -175,17 +180,30 @@ export class InterviewSession extends EventTarget {
     return { answerId: open.answerId, take: open.take, takesLeft: Math.max(0, 1 + question.retakes - open.take) };
   }
 
-  /** Where the recorder puts each piece: IndexedDB first, then the upload queue. */
+  /** Where the recorder puts each piece: IndexedDB first (when it can), then the upload queue, which holds it in memory too. */
   chunkSink(answerId: string): ChunkSink {
     return async (seq, blob, recordedSoFarMs) => {
-      await this.store.putChunkWithProgress({ answerId, seq, blob, size: blob.size }, { chunksSoFar: seq + 1, recordedSoFarMs });
+      await this.keepOnDevice(() => this.store.putChunkWithProgress({ answerId, seq, blob, size: blob.size }, { chunksSoFar: seq + 1, recordedSoFarMs }));
       this.queue.enqueue(answerId, seq, blob);
     };
   }
 
   /** Recording stopped: remember its length so a reload can offer it as it is. */
   async finishTake(answerId: string, chunkCount: number, recordedMs: number): Promise<void> {
-    await this.store.updateTake(answerId, { chunkCount, recordedMs });
+    await this.keepOnDevice(() => this.store.updateTake(answerId, { chunkCount, recordedMs }));
+  }
+
+  /** A write to IndexedDB that the recording must not wait on or fail with: a refusal is remembered and shown instead. */
+  private async keepOnDevice(write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      console.warn('This device could not keep a recording piece', error);
+      if (!this.deviceStorageFailed) {
+        this.deviceStorageFailed = true;
+        this.dispatchEvent(new CustomEvent('changed'));
+      }
+    }
   }
 
   /** This take is the answer: the queue submits it once every piece has arrived. */

@@ -175,7 +175,8 @@ export class UploadQueue extends EventTarget {
   /** The candidate chose this take: submit it as soon as every piece is acknowledged. */
   async requestSubmit(answerId: string, chunkCount: number, recordedMs: number): Promise<void> {
     const patch = { chunkCount, recordedMs, submitRequested: true };
-    const stored = await this.store.updateTake(answerId, patch);
+    // The device's copy of the take may be refused (storage full): the one in memory is enough to submit now.
+    const stored = await this.store.updateTake(answerId, patch).catch(() => undefined);
     const take = this.takes.get(answerId) ?? stored;
     if (!take) throw new Error('This recording is no longer on this device.');
     this.takes.set(answerId, { ...take, ...patch });

@@ -82,6 +82,11 @@ export async function listDevices(): Promise<DeviceLists> {
   };
 }
 
+/** Every track still delivers: none ended (a device unplugged, a permission withdrawn, the stream stopped). */
+export function isLive(stream: MediaStream | null | undefined): stream is MediaStream {
+  return !!stream && stream.getTracks().length > 0 && stream.getTracks().every((track) => track.readyState === 'live');
+}
+
 export function stopStream(stream: MediaStream | null | undefined): void {
   stream?.getTracks().forEach((track) => track.stop());
 }

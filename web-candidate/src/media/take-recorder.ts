@@ -8,6 +8,8 @@ export type ChunkSink = (seq: number, piece: Blob, recordedSoFarMs: number) => P
 export interface RecordedTake {
   chunkCount: number;
   recordedMs: number;
+  /** The recording ended before stop() was asked: a device went away or the recorder failed. What came before is kept. */
+  interrupted: boolean;
   /** The whole recording, for playback on this device. */
   blob: Blob;
 }
@@ -17,6 +19,8 @@ export interface TakeRecorderOptions {
   /** Larger pieces (MP4 ignores the timeslice and delivers everything at the end) are split. */
   maxPieceBytes?: number;
   bytesPerSecondLimit?: number;
+  /** The camera or microphone ended, or the recorder stopped or failed by itself, while recording. */
+  onInterrupted?: () => void;
 }
 
 export class TakeRecorder {
@@ -29,9 +33,12 @@ export class TakeRecorder {
   private writes: Promise<void> = Promise.resolve();
   private writeError: unknown = null;
   private readonly stopped: Promise<void>;
+  private stopRequested = false;
+  private interrupted = false;
+  private readonly onTrackEnded = () => this.interrupt();
 
   constructor(
-    stream: MediaStream,
+    private readonly stream: MediaStream,
     readonly mimeType: string,
     private readonly sink: ChunkSink,
     private readonly options: TakeRecorderOptions = {},
@@ -39,9 +46,16 @@ export class TakeRecorder {
     this.recorder = new MediaRecorder(stream, { mimeType, ...recordingBitrates(options.bytesPerSecondLimit ?? 1_250_000) });
     this.recorder.addEventListener('dataavailable', (event) => this.onData(event.data));
     this.stopped = new Promise((resolve, reject) => {
-      this.recorder.addEventListener('stop', () => resolve());
-      this.recorder.addEventListener('error', (event) => reject((event as ErrorEvent).error ?? new Error('The recording failed')));
+      this.recorder.addEventListener('stop', () => {
+        this.interrupt();
+        resolve();
+      });
+      this.recorder.addEventListener('error', (event) => {
+        this.interrupt();
+        reject((event as ErrorEvent).error ?? new Error('The recording failed'));
+      });
     });
+    for (const track of stream.getTracks()) track.addEventListener('ended', this.onTrackEnded);
     // Awaited in stop(); this keeps an early failure from being reported as unhandled meanwhile.
     this.stopped.catch(() => undefined);
   }
@@ -74,21 +88,38 @@ export class TakeRecorder {
     });
   }
 
-  /** Stops and waits until every piece has been handed to the sink. */
+  /** Stops and waits until every piece has been handed to the sink; after an interruption, keeps what came before it. */
   async stop(): Promise<RecordedTake> {
+    this.finishing();
     if (this.recorder.state !== 'inactive') {
-      this.stoppedAt = performance.now();
+      this.stoppedAt ||= performance.now();
       this.recorder.stop();
     }
-    await this.stopped;
+    let recorderError: unknown = null;
+    await this.stopped.catch((error: unknown) => (recorderError = error));
     await this.writes;
     if (this.writeError) throw this.writeError;
-    return { chunkCount: this.nextSeq, recordedMs: Math.round(this.elapsedMs), blob: new Blob(this.pieces, { type: this.mimeType }) };
+    if (recorderError && this.nextSeq === 0) throw recorderError;
+    return { chunkCount: this.nextSeq, recordedMs: Math.round(this.elapsedMs), interrupted: this.interrupted, blob: new Blob(this.pieces, { type: this.mimeType }) };
   }
 
   /** Stops without keeping anything (the page is going away or the candidate left). */
   abandon(): void {
+    this.finishing();
     if (this.recorder.state !== 'inactive') this.recorder.stop();
+  }
+
+  private finishing(): void {
+    this.stopRequested = true;
+    for (const track of this.stream.getTracks()) track.removeEventListener('ended', this.onTrackEnded);
+  }
+
+  private interrupt(): void {
+    if (this.stopRequested || this.interrupted) return;
+    this.interrupted = true;
+    // The recording's length ends here, not when the candidate or the countdown notices.
+    if (!this.stoppedAt && this.startedAt) this.stoppedAt = performance.now();
+    this.options.onInterrupted?.();
   }
 
   private onData(data: Blob): void {
