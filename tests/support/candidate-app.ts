@@ -44,6 +44,11 @@ export class CandidatePage {
   /** Welcome page → device check → first open question. */
   async startInterview(): Promise<void> {
     await this.button(/^(Start|Continue) interview$/).click();
+    await this.passDeviceCheck();
+  }
+
+  /** The device check, once the camera shows, → the question. */
+  async passDeviceCheck(): Promise<void> {
     await this.heading().filter({ hasText: 'Check your camera and microphone' }).waitFor();
     await this.page.locator('device-check video').first().waitFor();
     await this.button(/^Continue to (the first )?question/).click();
@@ -79,13 +84,13 @@ export class CandidatePage {
   async submitAnswer(): Promise<void> {
     const before = await this.questionNumber().catch(() => '');
     await this.button('Submit answer').click();
-    // Either the next question or the done page.
+    // The next question, the device check before it (no camera yet, after a reload), or the done page.
     await this.page.waitForFunction(
       (previous) => {
         const app = document.querySelector('interview-app');
         const root = app?.shadowRoot;
         if (!root) return false;
-        if (root.querySelector('done-page')) return true;
+        if (root.querySelector('done-page') || root.querySelector('device-check')) return true;
         const text = root.querySelector('question-recorder')?.shadowRoot?.querySelector('.progress span')?.textContent ?? '';
         return text !== '' && text !== previous;
       },

@@ -5,7 +5,7 @@ import { tokenFromPath, type InterviewQuestion } from '../data/candidate-api.ts'
 import { holdInterviewTab } from '../data/one-tab-lock.ts';
 import { InterviewSession, closedReasonForError, closedReasonOf, type ClosedReason, type RecoveredTake } from '../data/interview-session.ts';
 import type { UploadState } from '../data/upload-queue.ts';
-import { stopStream } from '../media/media-devices.ts';
+import { isLive, stopStream } from '../media/media-devices.ts';
 import { chooseRecordingType } from '../media/recorder-format.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './closed-page.ts';
@@ -72,6 +72,7 @@ export class InterviewApp extends LitElement {
   private stream: MediaStream | null = null;
   private readonly mimeType = chooseRecordingType();
   private answeredHere = 0;
+  private recordNext = false;
 
   connectedCallback(): void {
     super.connectedCallback();
@@ -232,7 +233,8 @@ export class InterviewApp extends LitElement {
       await session.start();
       const closed = closedReasonOf(session.interview);
       if (closed) return this.close(closed);
-      this.page = { name: 'devices' };
+      // Straight to a take kept from before a reload (it can be submitted without the camera), else the device check.
+      await this.showCurrentQuestion();
     } catch (error) {
       const closed = closedReasonForError(error);
       if (closed) return this.close(closed);
@@ -252,10 +254,11 @@ export class InterviewApp extends LitElement {
     await this.showCurrentQuestion();
   }
 
-  /** The camera or microphone ended: the device check again, then back to this question (its take kept). */
+  /** The camera is needed and gone (it ended, or was never set up after a reload): the device check, then a new recording. */
   private onDevicesLost(): void {
     stopStream(this.stream);
     this.stream = null;
+    this.recordNext = true;
     this.page = { name: 'devices' };
   }
 
@@ -272,7 +275,13 @@ export class InterviewApp extends LitElement {
       this.page = { name: 'done' };
       return;
     }
-    const recovered = await session.recoverTake(question);
+    // Asked to record (again) when the camera was gone: not the kept take a second time.
+    const recovered = this.recordNext ? null : await session.recoverTake(question);
+    this.recordNext = false;
+    if (!recovered && !isLive(this.stream)) {
+      this.page = { name: 'devices' };
+      return;
+    }
     this.page = { name: 'question', question, recovered };
   }
 }

@@ -289,6 +289,11 @@ export class QuestionRecorder extends LitElement {
   }
 
   private beginQuestion(): void {
+    // A kept take was shown without the camera (after a reload), or the camera stopped: set it up first.
+    if (!isLive(this.stream)) {
+      this.dispatchEvent(new CustomEvent('devices-lost', { bubbles: true, composed: true }));
+      return;
+    }
     this.error = '';
     this.answerId = '';
     const think = this.question.thinkTimeSeconds;
