@@ -408,6 +408,34 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
       await candidate.context.close();
     }, 120_000);
 
+    it('submits the part the server holds when a take cannot be completed and no attempt is left', async () => {
+      const { interviewId, url, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const candidate = await openCandidate(url);
+      const { page, context } = candidate;
+      await candidate.startInterview();
+      const held1 = await candidate.record(2000);
+      await candidate.submitAnswer();
+      // The second question allows no retake; the server refuses its third piece (as for a take past its size bound).
+      const third = /\/api\/candidate\/[^/]+\/answers\/[^/]+\/chunks\/2$/;
+      await context.route(third, (route) =>
+        route.request().method() === 'PUT'
+          ? route.fulfill({ status: 413, contentType: 'application/json', body: '{"error":{"code":"payload_too_large","message":"This answer is larger than allowed; nothing was stored"}}' })
+          : route.continue(),
+      );
+      expect(await candidate.questionNumber()).toBe('Question 2 of 2');
+      await candidate.record(4500);
+      await candidate.uploadStatus().filter({ hasText: 'too large' }).waitFor();
+      await candidate.button('Submit answer').click();
+      await candidate.heading().filter({ hasText: /^Thank you/ }).waitFor();
+      await page.getByRole('alert').filter({ hasText: 'The first 2 seconds, which did reach us, were submitted as your answer.' }).waitFor();
+      await candidate.shot('candidate-partial-answer');
+      await candidate.waitUntilAllUploaded();
+      expect(await candidate.uploadStatus().filter({ hasText: 'too large' }).count()).toBe(0);
+      await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: 2000 });
+      await context.close();
+    }, 120_000);
+
     it('resumes at the second question when the link is reopened in a new browser after the first was submitted', async () => {
       const { interviewId, url, questionIds } = await invite();
       const [q1, q2] = questionIds as [string, string];

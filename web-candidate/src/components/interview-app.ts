@@ -13,7 +13,7 @@ import './device-check.ts';
 import type { DevicesReadyDetail } from './device-check.ts';
 import './done-page.ts';
 import './question-recorder.ts';
-import type { InterviewClosedDetail } from './question-recorder.ts';
+import type { AnswerSubmittedDetail, InterviewClosedDetail } from './question-recorder.ts';
 import './upload-status.ts';
 import './welcome-page.ts';
 
@@ -67,6 +67,8 @@ export class InterviewApp extends LitElement {
   @state() private busy = false;
   @state() private waiting = false;
   @state() private error = '';
+  /** Something the candidate should know about the last answer, shown on the next page. */
+  @state() private notice = '';
 
   private session?: InterviewSession;
   private stream: MediaStream | null = null;
@@ -103,6 +105,7 @@ export class InterviewApp extends LitElement {
         ? html`<header><span><strong>${interview.position.name}</strong></span><span>Video interview</span></header>`
         : nothing}
       ${showUploads ? html`<upload-status .state=${this.uploadState} .answered=${this.answeredHere}></upload-status>` : nothing}
+      ${this.notice && showUploads ? html`<p class="notice warning" role="alert">${this.notice}</p>` : nothing}
       ${showUploads && this.session?.deviceStorageFailed
         ? html`<p class="notice warning" role="alert">This device could not keep a copy of your recording (its storage may be full). Your answers upload straight from this page: keep it open until everything is sent.</p>`
         : nothing}
@@ -249,8 +252,12 @@ export class InterviewApp extends LitElement {
     await this.showCurrentQuestion();
   }
 
-  private async onAnswerSubmitted(): Promise<void> {
+  private async onAnswerSubmitted(event: CustomEvent<AnswerSubmittedDetail | null>): Promise<void> {
     this.answeredHere++;
+    const partial = event.detail?.partialSeconds;
+    this.notice = partial
+      ? `Part of your last answer could not be uploaded, and no attempt was left to record it again. The first ${partial} ${partial === 1 ? 'second' : 'seconds'}, which did reach us, were submitted as your answer.`
+      : '';
     await this.showCurrentQuestion();
   }
 

@@ -2,12 +2,18 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { CandidateApiError, type InterviewQuestion } from '../data/candidate-api.ts';
 import { closedReasonForError, takesLeft, type InterviewSession, type RecoveredTake } from '../data/interview-session.ts';
+import { TakeLostError } from '../data/upload-queue.ts';
 import { Countdown } from '../lib/countdown.ts';
 import { LeaveWarning } from '../lib/leave-warning.ts';
 import { clock, countdownAnnouncement, spokenDuration } from '../lib/time-format.ts';
 import { TakeRecorder } from '../media/take-recorder.ts';
 import { isLive } from '../media/media-devices.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
+
+/** partialSeconds: only the start of the take reached the server, and that was submitted. */
+export interface AnswerSubmittedDetail {
+  partialSeconds?: number;
+}
 
 type Phase = 'think' | 'ready' | 'starting' | 'recording' | 'saving' | 'recorded' | 'submitting' | 'failed';
 
@@ -340,6 +346,7 @@ export class QuestionRecorder extends LitElement {
       if (this.closedBy(error)) return;
       if (error instanceof CandidateApiError && error.code === 'no_retakes_left') {
         this.takesLeft = 0;
+        if (await this.submitHeldPart()) return;
         this.fail('You have used every attempt for this question.');
       } else if (error instanceof CandidateApiError && error.code === 'answer_submitted') {
         this.dispatchEvent(new CustomEvent('answer-submitted', { bubbles: true, composed: true }));
@@ -387,8 +394,22 @@ export class QuestionRecorder extends LitElement {
       await this.session.submitTake(this.question.id, recorded.answerId, recorded.chunkCount, recorded.recordedMs);
       this.dispatchEvent(new CustomEvent('answer-submitted', { bubbles: true, composed: true }));
     } catch (error) {
+      if (error instanceof TakeLostError && this.takesLeft === 0 && (await this.submitHeldPart())) return;
       this.phase = 'recorded';
       this.error = `Your answer could not be submitted (${(error as Error)?.message ?? error}).`;
+    }
+  }
+
+  /** No attempt left and this take cannot be completed here: the part the server holds becomes the answer (see InterviewSession). */
+  private async submitHeldPart(): Promise<boolean> {
+    try {
+      const pieces = await this.session.submitHeldPart(this.question);
+      if (!pieces) return false;
+      this.dispatchEvent(new CustomEvent<AnswerSubmittedDetail>('answer-submitted', { detail: { partialSeconds: pieces }, bubbles: true, composed: true }));
+      return true;
+    } catch (error) {
+      if (this.closedBy(error)) return true;
+      return false;
     }
   }
 

@@ -213,6 +213,28 @@ export class InterviewSession extends EventTarget {
   }
 
   /**
+   * A take that cannot be completed from this device (the server refused a piece, or pieces were lost on both
+   * sides) when the question has no attempt left: what reached the server from its start is submitted, so the
+   * candidate can go on instead of being asked for a recording the server would refuse. Returns the seconds
+   * submitted, or 0 when the server holds nothing to submit.
+   */
+  async submitHeldPart(question: InterviewQuestion): Promise<number> {
+    const fresh = await this.api.getInterview();
+    const open = fresh.questions.find((q) => q.id === question.id)?.openTake;
+    if (!open) return 0;
+    const held = new Set(open.receivedChunks);
+    let count = 0;
+    while (held.has(count)) count++;
+    if (count === 0) return 0;
+    // Pieces are about a second each (the recorder's timeslice); ffmpeg measures the real length.
+    const interview = await this.api.submit(open.answerId, count, count * 1000);
+    this.submittedHere.add(question.id);
+    this.queue.clearError();
+    this.onSubmitted({ answerId: open.answerId, questionId: question.id, interview });
+    return count;
+  }
+
+  /**
    * The question's open take, if its pieces are all held between the server and this device: a reload
    * mid-answer keeps what was recorded up to the reload.
    */

@@ -66,6 +66,14 @@ export function retryDelayMs(attempts: number, askedMs: number | null, limits: {
   return askedMs === null ? backoff : Math.max(backoff, askedMs);
 }
 
+/** The take cannot be submitted from this device: the server refused part of it, or its pieces are gone. */
+export class TakeLostError extends Error {
+  constructor() {
+    super('This recording is no longer on this device.');
+    this.name = 'TakeLostError';
+  }
+}
+
 const jobKey = (answerId: string, seq: number) => `${answerId}#${seq}`;
 
 export class UploadQueue extends EventTarget {
@@ -178,7 +186,7 @@ export class UploadQueue extends EventTarget {
     // The device's copy of the take may be refused (storage full): the one in memory is enough to submit now.
     const stored = await this.store.updateTake(answerId, patch).catch(() => undefined);
     const take = this.takes.get(answerId) ?? stored;
-    if (!take) throw new Error('This recording is no longer on this device.');
+    if (!take) throw new TakeLostError();
     this.takes.set(answerId, { ...take, ...patch });
     this.changed();
     this.pump();
@@ -188,6 +196,12 @@ export class UploadQueue extends EventTarget {
   async discard(answerId: string): Promise<void> {
     this.forget(answerId);
     await this.store.deleteTake(answerId);
+    this.changed();
+  }
+
+  /** The problem shown was dealt with another way (the take's held part was submitted). */
+  clearError(): void {
+    this.error = null;
     this.changed();
   }
 
