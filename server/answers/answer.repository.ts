@@ -123,7 +123,7 @@ export class AnswerRepository {
   }
 
   chunksOf(answerId: string) {
-    return this.db.selectFrom('answer_chunks').select(['seq', 'size', 'storage_key']).where('answer_id', '=', answerId).orderBy('seq').execute();
+    return this.db.selectFrom('answer_chunks').select(['seq', 'size', 'storage_key', 'created_at']).where('answer_id', '=', answerId).orderBy('seq').execute();
   }
 
   /** All chunks of an answer, or those from `fromSeq` on. */

@@ -28,7 +28,14 @@ const CandidateInterview = z
         takesUsed: z.number(),
         answered: z.boolean(),
         openTake: z
-          .object({ answerId: z.string(), take: z.number(), mimeType: z.string(), receivedChunks: z.array(z.number()), bytesReceived: z.number() })
+          .object({
+            answerId: z.string(),
+            take: z.number(),
+            mimeType: z.string(),
+            receivedChunks: z.array(z.number()),
+            bytesReceived: z.number(),
+            lastChunkSecondsAgo: z.number().nullable().openapi({ description: 'Seconds since the last chunk arrived; null before the first' }),
+          })
           .nullable(),
       }),
     ),

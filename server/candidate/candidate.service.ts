@@ -1,4 +1,5 @@
 import type { AppContext } from '../app-context.ts';
+import type { AnswersTable } from '../db/schema.ts';
 import { AnswerRepository } from '../answers/answer.repository.ts';
 import { BYTES_PER_SECOND, MAX_CHUNK_BYTES } from '../answers/recording-limits.ts';
 import { InterviewRepository, type InterviewRow } from '../interviews/interview.repository.ts';
@@ -16,7 +17,15 @@ export interface CandidateQuestionView {
   retakes: number;
   takesUsed: number;
   answered: boolean;
-  openTake: { answerId: string; take: number; mimeType: string; receivedChunks: number[]; bytesReceived: number } | null;
+  openTake: {
+    answerId: string;
+    take: number;
+    mimeType: string;
+    receivedChunks: number[];
+    bytesReceived: number;
+    /** Seconds since its last piece arrived (null: none yet): a few means it is being recorded right now, maybe elsewhere. */
+    lastChunkSecondsAgo: number | null;
+  } | null;
 }
 
 export interface CandidateInterviewView {
@@ -102,9 +111,7 @@ export class CandidateService {
         retakes: q.retakes,
         takesUsed: mine.length,
         answered: mine.some((t) => t.status === 'submitted' || t.status === 'ready' || t.status === 'failed'),
-        openTake: open
-          ? { answerId: open.id, take: open.take, mimeType: open.mime_type, receivedChunks: (await answers.chunksOf(open.id)).map((c) => c.seq), bytesReceived: open.bytes_received }
-          : null,
+        openTake: open ? await this.openTakeView(answers, open) : null,
       });
     }
     return {
@@ -115,6 +122,19 @@ export class CandidateService {
       expiresAt: row.expires_at,
       questions: views,
       limits: { maxChunkBytes: MAX_CHUNK_BYTES, bytesPerSecond: BYTES_PER_SECOND },
+    };
+  }
+
+  private async openTakeView(answers: AnswerRepository, open: AnswersTable): Promise<NonNullable<CandidateQuestionView['openTake']>> {
+    const chunks = await answers.chunksOf(open.id);
+    const last = chunks.reduce((latest, c) => Math.max(latest, Number(c.created_at)), -Infinity);
+    return {
+      answerId: open.id,
+      take: open.take,
+      mimeType: open.mime_type,
+      receivedChunks: chunks.map((c) => c.seq),
+      bytesReceived: open.bytes_received,
+      lastChunkSecondsAgo: chunks.length ? Math.max(0, Math.floor((this.ctx.clock.now() - last) / 1000)) : null,
     };
   }
 

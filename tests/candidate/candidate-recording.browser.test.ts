@@ -436,6 +436,36 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
       await context.close();
     }, 120_000);
 
+    it('keeps another device away from a take being recorded, and offers it there once the recording stopped', async () => {
+      const { interviewId, url, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const laptop = await openCandidate(url);
+      await laptop.startInterview();
+      await laptop.startRecording();
+      const started = Date.now();
+      await laptop.page.waitForTimeout(2500);
+      await expect.poll(async () => (await t.anonymous().get(`/api/candidate/${url.split('/i/')[1]}`)).body.questions[0].openTake?.receivedChunks.length ?? 0).toBeGreaterThanOrEqual(2);
+
+      const phone = await openCandidate(url);
+      await phone.button(/^(Start|Continue) interview$/).click();
+      await phone.heading().filter({ hasText: 'This answer is being recorded somewhere else' }).waitFor();
+      expect(await phone.button('Submit answer').count()).toBe(0);
+      await phone.shot('candidate-recording-elsewhere');
+
+      // The laptop's tab is closed mid-answer; half a minute later the phone takes over what it recorded.
+      await laptop.context.close();
+      const heldOnLaptop = Date.now() - started;
+      t.clock.advance(30_000);
+      await phone.button('Check again').click();
+      await phone.button(/^(Start|Continue) interview$/).click();
+      expect(await phone.questionNumber()).toBe('Question 1 of 2');
+      await phone.button('Submit answer').click();
+      await phone.passDeviceCheck();
+      const held2 = await answerLastQuestion(phone);
+      await expectStoredInterview(interviewId, questionIds, { [q1]: heldOnLaptop - 500, [q2]: held2 });
+      await phone.context.close();
+    }, 120_000);
+
     it('resumes at the second question when the link is reopened in a new browser after the first was submitted', async () => {
       const { interviewId, url, questionIds } = await invite();
       const [q1, q2] = questionIds as [string, string];

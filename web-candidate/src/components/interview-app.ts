@@ -21,6 +21,7 @@ type Page =
   | { name: 'loading' }
   | { name: 'load-error'; message: string }
   | { name: 'other-tab' }
+  | { name: 'elsewhere' }
   | { name: 'closed'; reason: ClosedReason }
   | { name: 'welcome' }
   | { name: 'devices' }
@@ -130,6 +131,13 @@ export class InterviewApp extends LitElement {
           <p>This interview is already open in another tab or window of this browser. Please continue there, so that your answers are recorded once.</p>
           <p>If you closed it, use the button below.</p>
           <div class="actions"><button @click=${() => location.reload()}>Continue here</button></div>
+        </section>`;
+      case 'elsewhere':
+        return html`<section class="card" data-page>
+          <h1 tabindex="-1">This answer is being recorded somewhere else</h1>
+          <p>Your answer to this question is being recorded right now on another device or in another browser. Please finish it there.</p>
+          <p>If you stopped there, wait half a minute, then check again: what was recorded is kept, and you can submit it or record it again here.</p>
+          <div class="actions"><button @click=${() => location.reload()}>Check again</button></div>
         </section>`;
       case 'closed':
         return html`<closed-page data-page .reason=${page.reason}></closed-page>`;
@@ -280,6 +288,12 @@ export class InterviewApp extends LitElement {
       stopStream(this.stream);
       this.stream = null;
       this.page = { name: 'done' };
+      return;
+    }
+    if (!this.recordNext && (await session.recordingElsewhere(question))) {
+      stopStream(this.stream);
+      this.stream = null;
+      this.page = { name: 'elsewhere' };
       return;
     }
     // Asked to record (again) when the camera was gone: not the kept take a second time.

@@ -9,6 +9,8 @@ export interface OpenTake {
   mimeType: string;
   receivedChunks: number[];
   bytesReceived: number;
+  /** Seconds since the server received its last piece; null before the first. */
+  lastChunkSecondsAgo: number | null;
 }
 
 export interface InterviewQuestion {

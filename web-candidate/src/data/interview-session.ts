@@ -39,6 +39,9 @@ export function takesLeft(question: InterviewQuestion): number {
   return Math.max(0, 1 + question.retakes - question.takesUsed);
 }
 
+/** A take that received a piece this recently may still be recording (pieces come every second while it does). */
+const RECORDING_ELSEWHERE_SECONDS = 20;
+
 export class InterviewSession extends EventTarget {
   interview!: CandidateInterview;
   /** Questions whose take the candidate submitted here, confirmed by the server or not yet. */
@@ -168,7 +171,7 @@ export class InterviewSession extends EventTarget {
     const current = this.question(question.id);
     if (current) {
       current.takesUsed = Math.max(current.takesUsed, started.take);
-      current.openTake = { answerId: started.answerId, take: started.take, mimeType, receivedChunks: [], bytesReceived: 0 };
+      current.openTake = { answerId: started.answerId, take: started.take, mimeType, receivedChunks: [], bytesReceived: 0, lastChunkSecondsAgo: null };
     }
     return started;
   }
@@ -210,6 +213,24 @@ export class InterviewSession extends EventTarget {
   async submitTake(questionId: string, answerId: string, chunkCount: number, recordedMs: number): Promise<void> {
     await this.queue.requestSubmit(answerId, chunkCount, recordedMs);
     this.submittedHere.add(questionId);
+  }
+
+  /**
+   * The question's open take is being recorded somewhere else right now (another device; another tab of this
+   * browser is kept out by a lock): it received a piece moments ago and was not recorded here. Offering it as
+   * "kept" would let this device submit it while the other one is still recording. Asks the server afresh;
+   * offline, nothing says so.
+   */
+  async recordingElsewhere(question: InterviewQuestion): Promise<boolean> {
+    let open;
+    try {
+      open = (await this.api.getInterview()).questions.find((q) => q.id === question.id)?.openTake;
+    } catch {
+      return false;
+    }
+    if (!open || open.lastChunkSecondsAgo === null || open.lastChunkSecondsAgo >= RECORDING_ELSEWHERE_SECONDS) return false;
+    if (this.recordedHere.has(open.answerId)) return false;
+    return !(await this.store.getTake(open.answerId).catch(() => undefined));
   }
 
   /**
