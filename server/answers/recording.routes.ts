@@ -16,6 +16,7 @@ const CandidateInterview = z
     candidateFirstName: z.string(),
     position: z.object({ name: z.string(), introMessage: z.string() }),
     expiresAt: z.number().nullable(),
+    expiresInSeconds: z.number().nullable().openapi({ description: 'Seconds left until expiresAt by the server clock (a device clock may be off)' }),
     questions: z.array(
       z.object({
         id: z.string(),

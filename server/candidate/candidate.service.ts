@@ -34,6 +34,8 @@ export interface CandidateInterviewView {
   candidateFirstName: string;
   position: { name: string; introMessage: string };
   expiresAt: number | null;
+  /** By the server's clock: a candidate's device clock may be off. */
+  expiresInSeconds: number | null;
   questions: CandidateQuestionView[];
   limits: { maxChunkBytes: number; bytesPerSecond: number };
 }
@@ -120,6 +122,7 @@ export class CandidateService {
       candidateFirstName: row.candidate_first_name,
       position: { name: position.name, introMessage: position.intro_message },
       expiresAt: row.expires_at,
+      expiresInSeconds: row.expires_at === null ? null : Math.max(0, Math.floor((row.expires_at - this.ctx.clock.now()) / 1000)),
       questions: views,
       limits: { maxChunkBytes: MAX_CHUNK_BYTES, bytesPerSecond: BYTES_PER_SECOND },
     };

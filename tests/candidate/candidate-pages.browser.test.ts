@@ -120,6 +120,22 @@ describe('candidate app pages in Chromium', () => {
     await candidate.context.close();
   }, 60_000);
 
+  it('warns on the question page within the last hour before the deadline, and not earlier', async () => {
+    // The server's clock three hours ahead of the browser's: a candidate's device clock may be off, the warning goes by the server's.
+    t.clock.advance(3 * 3600_000);
+    const soon = await invite({ expiresAt: t.clock.now() + 25 * 60_000 });
+    const candidate = await open(soon.url);
+    await candidate.startInterview();
+    await candidate.page.locator('.deadline').getByText(/^Your invitation expires at .+, in 2[45] minutes\. Please submit your answers before then/).waitFor();
+    await candidate.context.close();
+
+    const later = await invite({ expiresAt: t.clock.now() + 3 * 3600_000 });
+    const relaxed = await open(later.url);
+    await relaxed.startInterview();
+    expect(await relaxed.page.locator('.deadline').count()).toBe(0);
+    await relaxed.context.close();
+  }, 60_000);
+
   it.each([
     ['NotAllowedError', 'Camera and microphone access is blocked', /allow both/],
     ['NotFoundError', 'No camera or microphone found', /Connect one/],

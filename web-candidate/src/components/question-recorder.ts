@@ -1,11 +1,11 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { CandidateApiError, type InterviewQuestion } from '../data/candidate-api.ts';
+import { CandidateApiError, msUntilDeadline, type InterviewQuestion } from '../data/candidate-api.ts';
 import { closedReasonForError, takesLeft, type InterviewSession, type RecoveredTake } from '../data/interview-session.ts';
 import { TakeLostError } from '../data/upload-queue.ts';
 import { Countdown } from '../lib/countdown.ts';
 import { LeaveWarning } from '../lib/leave-warning.ts';
-import { clock, countdownAnnouncement, spokenDuration } from '../lib/time-format.ts';
+import { clock, countdownAnnouncement, spokenDuration, timeOfDay } from '../lib/time-format.ts';
 import { TakeRecorder } from '../media/take-recorder.ts';
 import { isLive } from '../media/media-devices.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
@@ -14,6 +14,8 @@ import { sharedStyles } from '../styles/shared-styles.ts';
 export interface AnswerSubmittedDetail {
   partialSeconds?: number;
 }
+
+const DEADLINE_WARNING_MS = 60 * 60_000;
 
 type Phase = 'think' | 'ready' | 'starting' | 'recording' | 'saving' | 'recorded' | 'submitting' | 'failed';
 
@@ -212,6 +214,7 @@ export class QuestionRecorder extends LitElement {
         <span>Answer time: up to ${spokenDuration(q.maxAnswerSeconds)}</span>
         <span>${q.retakes === 0 ? 'No retakes' : `Retakes allowed: ${q.retakes}`}</span>
       </div>
+      ${this.renderDeadline()}
       <p class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</p>
       <div class="workspace">
         <div class="media">${this.renderMedia()}</div>
@@ -222,6 +225,16 @@ export class QuestionRecorder extends LitElement {
         </div>
       </div>
     </section>`;
+  }
+
+  /** Within the last hour before the invitation's deadline: after it, the server keeps nothing more. */
+  private renderDeadline() {
+    const left = msUntilDeadline(this.session.interview);
+    if (left === null || left > DEADLINE_WARNING_MS) return nothing;
+    const minutes = Math.ceil(left / 60_000);
+    const when = minutes <= 1 ? 'in less than a minute' : `in ${minutes} minutes`;
+    // The time of day as this device shows it, whatever its clock's error.
+    return html`<p class="notice warning deadline">Your invitation expires at ${timeOfDay(Date.now() + left)}, ${when}. Please submit your answers before then: recordings sent later cannot be kept.</p>`;
   }
 
   private get reviewing(): boolean {

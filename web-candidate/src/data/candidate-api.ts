@@ -26,6 +26,14 @@ export interface InterviewQuestion {
   openTake: OpenTake | null;
 }
 
+const received = (interview: CandidateInterview): CandidateInterview => ({ ...interview, receivedAt: performance.now() });
+
+/** Milliseconds left until the interview's deadline now (null: none), counted from the server's figure, not this device's clock. */
+export function msUntilDeadline(interview: CandidateInterview): number | null {
+  if (interview.expiresInSeconds === null || interview.expiresInSeconds === undefined) return null;
+  return interview.expiresInSeconds * 1000 - (performance.now() - (interview.receivedAt ?? performance.now()));
+}
+
 export interface UploadLimits {
   maxChunkBytes: number;
   bytesPerSecond: number;
@@ -37,6 +45,10 @@ export interface CandidateInterview {
   candidateFirstName: string;
   position: { name: string; introMessage: string };
   expiresAt: number | null;
+  /** Seconds left until the deadline by the server's clock, when this view was received (see receivedAt). */
+  expiresInSeconds: number | null;
+  /** performance.now() when this view arrived (set here, not by the server). */
+  receivedAt?: number;
   questions: InterviewQuestion[];
   limits: UploadLimits;
 }
@@ -130,11 +142,11 @@ export class CandidateApi {
   }
 
   getInterview(): Promise<CandidateInterview> {
-    return this.request('GET', '');
+    return this.request<CandidateInterview>('GET', '').then(received);
   }
 
   start(): Promise<CandidateInterview> {
-    return this.request('POST', '/start', {});
+    return this.request<CandidateInterview>('POST', '/start', {}).then(received);
   }
 
   startTake(questionId: string, mimeType: string): Promise<StartedTake> {
@@ -150,7 +162,7 @@ export class CandidateApi {
   }
 
   submit(answerId: string, chunkCount: number, recordedMs: number): Promise<CandidateInterview> {
-    return this.request('POST', `/answers/${encodeURIComponent(answerId)}/submit`, { chunkCount, recordedMs: Math.round(recordedMs) });
+    return this.request<CandidateInterview>('POST', `/answers/${encodeURIComponent(answerId)}/submit`, { chunkCount, recordedMs: Math.round(recordedMs) }).then(received);
   }
 
   private async request<T>(method: string, path: string, body?: unknown, timeoutMs = jsonTimeoutMs): Promise<T> {

@@ -27,3 +27,8 @@ export function countdownAnnouncement(remainingSeconds: number, what: string): s
 export function deadline(epochMs: number): string {
   return new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' }).format(new Date(epochMs));
 }
+
+/** The time of day, as "5:00 PM" or "17:00" in the candidate's locale. */
+export function timeOfDay(epochMs: number): string {
+  return new Intl.DateTimeFormat(undefined, { timeStyle: 'short' }).format(new Date(epochMs));
+}
