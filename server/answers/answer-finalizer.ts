@@ -170,7 +170,12 @@ export class AnswerFinalizer {
           processing_error: null,
           finalized_at: now,
         });
-        if (!moved) return false;
+        if (!moved) {
+          // Another run finished first (a lease that ran out): it stored the same keys, which stay. Gone or
+          // replaced: what this run stored belongs to nothing.
+          const current = await txRepo.find(answerId);
+          return current?.status === 'ready';
+        }
         await this.garbage.add(trx, chunks.map((c) => c.storage_key));
         await txRepo.deleteChunks(answerId);
         await this.completion.completeIfFinal(trx, answer.interview_id);

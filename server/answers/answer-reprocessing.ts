@@ -23,7 +23,10 @@ export class AnswerReprocessing {
         throw new AppError('answer_not_failed', `Only an answer whose processing failed can be processed again; this one is ${answer.status}`);
       }
       await answers.transition(answerId, ['failed'], { status: 'submitted', processing_attempts: 0 });
-      await this.ctx.jobs.enqueue(finalizeAnswerJob(answerId), trx);
+      // Its last try may still be winding up (or held by a worker that died, until its lease ends): nothing changes then.
+      if (!(await this.ctx.jobs.enqueue(finalizeAnswerJob(answerId), trx))) {
+        throw new AppError('answer_processing', 'This answer is still being processed; try again in a minute');
+      }
     });
   }
 }

@@ -113,7 +113,10 @@ export class AnswerRepository {
     const counted = await addBytesQuery(this.db, chunk.answer_id, chunk.size, maxBytes);
     if (!Number(counted.numAffectedRows ?? 0)) {
       const answer = await this.db.selectFrom('answers').select('status').where('id', '=', chunk.answer_id).executeTakeFirst();
-      return { outcome: answer?.status === 'recording' ? 'too_large' : 'closed' };
+      if (answer?.status !== 'recording') return { outcome: 'closed' };
+      // Another upload of this chunk, recorded meanwhile, took the room: a duplicate near the bound is still a duplicate.
+      const held = (await heldChunkQuery(this.db, chunk.answer_id, chunk.seq)).rows[0];
+      return held ? { outcome: 'duplicate', heldSize: held.size } : { outcome: 'too_large' };
     }
     const inserted = await insertChunkQuery(this.db, chunk.answer_id, chunk.seq, chunk.size, chunk.storage_key, chunk.created_at);
     if (Number(inserted.numAffectedRows ?? 0)) return { outcome: 'stored' };

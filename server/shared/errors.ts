@@ -30,6 +30,7 @@ export const errorStatus = {
   missing_chunks: 409,
   chunk_conflict: 409,
   answer_not_failed: 409,
+  answer_processing: 409,
   range_not_satisfiable: 416,
   invitation_expired: 410,
   invitation_cancelled: 410,

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnswerFinalizer } from '../../server/answers/answer-finalizer.ts';
+import { InterviewCompletion } from '../../server/answers/interview-completion.ts';
 import { probeMedia } from '../../server/media/media-probe.ts';
+import { StorageGarbage } from '../../server/storage/storage-garbage.ts';
 import { ABORT_UNFINISHED_UPLOADS_JOB } from '../../server/storage/multipart-journal.ts';
 import { chromiumH264Matroska, mediaRecorderChunks, outputPath, removeMediaFixtures } from '../support/media-fixtures.ts';
 import { databaseKinds } from '../support/test-databases.ts';
@@ -291,6 +294,24 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect(held.bytesReceived).toBe(stored * block.byteLength);
   });
 
+  it('a second upload of a held chunk near the size bound is a duplicate, not too large', async () => {
+    const position = await ws.api.post('/api/positions', { name: 'Short', questions: [{ title: 'Quick', maxAnswerSeconds: 5 }] });
+    const inv = await ws.api.post(`/api/positions/${position.body.id}/interviews`, { name: 'Dee Duplicate', email: `d${randomBytes(4).toString('hex')}@example.com`, sendEmail: false });
+    const token = inv.body.url.public.split('/i/')[1];
+    const client = new ApiClient(t.url);
+    const state = await client.get(`/api/candidate/${token}`);
+    const take = (await client.post(`/api/candidate/${token}/questions/${state.body.questions[0].id}/takes`, { mimeType: WEBM })).body.answerId;
+    const block = Buffer.alloc(7 * 1024 * 1024, 1);
+    for (const seq of [0, 1]) expect((await put(client, token, take, seq, block)).status).toBe(201);
+    // A retry of chunk 2 starts before the first upload of it lands; together they would not fit.
+    const retry = slowPut(token, take, 2, block);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await put(client, token, take, 2, block)).status).toBe(201);
+    retry.finish();
+    expect(await retry.reply).toMatchObject({ status: 200, body: { seq: 2, duplicate: true } });
+    expect((await client.get(`/api/candidate/${token}/answers/${take}/chunks`)).body).toMatchObject({ receivedChunks: [0, 1, 2], bytesReceived: 3 * block.byteLength });
+  });
+
   it('two retakes of a question started at once make one take', async () => {
     const { token, candidate, questions } = await invite();
     const q = questions[0]!;
@@ -425,6 +446,42 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect(after).toMatchObject({ status: 'ready', processingError: null });
     expect(Math.abs(after.durationSeconds - SECONDS)).toBeLessThan(0.5);
     expect((await ws.api.get(`/api/interviews/${interview.id}`)).body.status).toBe('completed');
+  });
+
+  it('two finalisations of one answer at once leave its video and thumbnail in place', async () => {
+    const { interview, token, candidate, questions } = await invite();
+    const answerId = await recordTake(candidate, token, questions[0]!.id);
+    await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
+    // As when a worker's lease runs out mid-run and another worker (its own finaliser) takes the job: two runs at once.
+    const { ctx, services } = t.running.platform;
+    const otherWorker = new AnswerFinalizer(ctx, services.storage, new StorageGarbage(t.database.db, ctx.jobs, ctx.clock, services.storage), new InterviewCompletion(ctx, services.emails, services.webhookEvents));
+    await Promise.all([t.drainJobs(), otherWorker.finalize(answerId)]);
+    await t.drainJobs();
+    const row = await t.database.db.selectFrom('answers').selectAll().where('id', '=', answerId).executeTakeFirstOrThrow();
+    expect(row.status).toBe('ready');
+    const storageBackend = t.running.platform.services.storage;
+    expect(await storageBackend.stat(row.media_key!)).not.toBeNull();
+    expect(await storageBackend.stat(row.thumbnail_key!)).not.toBeNull();
+    expect((await ws.api.get(`/api/interviews/${interview.id}/answers`)).body.items[0].answer.videoUrl).toBeTruthy();
+  });
+
+  it('a retry while the failed answer\'s last try is still winding up is refused and changes nothing', async () => {
+    const { interview, token, candidate, questions } = await invite();
+    const answerId = await recordTake(candidate, token, questions[0]!.id);
+    await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
+    const db = t.database.db;
+    // Between the last try marking the answer failed and the worker marking its job failed.
+    await db.updateTable('answers').set({ status: 'failed', processing_attempts: 5, processing_error: 'storage unavailable' }).where('id', '=', answerId).execute();
+    await db.updateTable('jobs').set({ status: 'running', attempts: 5, locked_by: 'another-worker', locked_until: t.clock.now() + 60_000 }).where('unique_key', '=', `finalize:${answerId}`).execute();
+    const early = await ws.api.post(`/api/interviews/${interview.id}/answers/${answerId}/retry`);
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('answer_processing');
+    expect((await db.selectFrom('answers').select('status').where('id', '=', answerId).executeTakeFirstOrThrow()).status).toBe('failed');
+    // Once the job is over, the retry goes through.
+    await db.updateTable('jobs').set({ status: 'failed', locked_by: null, locked_until: null }).where('unique_key', '=', `finalize:${answerId}`).execute();
+    expect((await ws.api.post(`/api/interviews/${interview.id}/answers/${answerId}/retry`)).status).toBe(202);
+    await t.drainJobs();
+    expect((await db.selectFrom('answers').select('status').where('id', '=', answerId).executeTakeFirstOrThrow()).status).toBe('ready');
   });
 
   it('finalises a recording whose declared type was wrong, in the container ffprobe finds', async () => {
