@@ -466,6 +466,91 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
       await phone.context.close();
     }, 120_000);
 
+    it('does not cut short a take another device is recording when this one, with no attempt left, presses Start', async () => {
+      const { interviewId, url, questionIds } = await invite();
+      const laptop = await openCandidate(url);
+      await laptop.startInterview();
+      await laptop.record(2000);
+      await laptop.submitAnswer();
+      // The phone opens the last question (no retakes) before the laptop starts recording it.
+      const phone = await openCandidate(url);
+      await phone.button(/^(Start|Continue) interview$/).click();
+      await phone.passDeviceCheck();
+      expect(await phone.questionNumber()).toBe('Question 2 of 2');
+      await laptop.startRecording();
+      await laptop.page.waitForTimeout(3000);
+      await phone.button(/^Start recording( now)?$/).click();
+      await phone.heading().filter({ hasText: 'This answer is being recorded somewhere else' }).waitFor();
+      const take = await t.database.db.selectFrom('answers').select(['status']).where('interview_question_id', '=', questionIds[1]!).executeTakeFirstOrThrow();
+      expect(take.status).toBe('recording');
+      expect(await laptop.button('Stop recording').isVisible()).toBe(true);
+      await laptop.stopRecording();
+      await laptop.submitAnswer();
+      await laptop.waitUntilAllUploaded();
+      while ((await t.drainJobs()) > 0);
+      expect((await t.database.db.selectFrom('interviews').select('status').where('id', '=', interviewId).executeTakeFirstOrThrow()).status).toBe('completed');
+      await laptop.context.close();
+      await phone.context.close();
+    }, 120_000);
+
+    it('without the Web Locks API, a second tab still does not offer the first tab\'s live take', async () => {
+      const { url } = await invite();
+      const context = await newCandidateContext(browser, { origin: t.url });
+      await context.addInitScript(() => {
+        Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined, configurable: true });
+      });
+      const first = await CandidatePage.open(context, url);
+      await first.startInterview();
+      await first.startRecording();
+      await first.page.waitForTimeout(3000);
+      const second = await CandidatePage.open(context, url);
+      await second.button(/^(Start|Continue) interview$/).click();
+      await second.heading().filter({ hasText: 'This answer is being recorded somewhere else' }).waitFor();
+      // The first tab's own reload is not "elsewhere": it offers what it recorded.
+      await second.page.close();
+      await first.page.reload();
+      await first.button('Continue interview').click();
+      await first.button('Submit answer').waitFor();
+      await context.close();
+    }, 60_000);
+
+    it('a reload mid-answer on a device that refuses to keep pieces offers what reached the server', async () => {
+      const { interviewId, url, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const context = await newCandidateContext(browser, { origin: t.url });
+      await context.addInitScript(() => {
+        IDBObjectStore.prototype.put = () => {
+          throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        };
+      });
+      const candidate = await CandidatePage.open(context, url);
+      await candidate.startInterview();
+      await candidate.startRecording();
+      const started = Date.now();
+      await candidate.page.waitForTimeout(3500);
+      await expect.poll(async () => (await t.anonymous().get(`/api/candidate/${url.split('/i/')[1]}`)).body.questions[0].openTake?.receivedChunks.length ?? 0).toBeGreaterThanOrEqual(3);
+      const reloadedAfter = Date.now() - started;
+      await candidate.page.reload();
+      await candidate.button('Continue interview').click();
+      await candidate.button('Submit answer').waitFor();
+      await candidate.submitAnswer();
+      await candidate.passDeviceCheck();
+      const held2 = await answerLastQuestion(candidate);
+      await expectStoredInterview(interviewId, questionIds, { [q1]: reloadedAfter - 500, [q2]: held2 });
+      await context.close();
+    }, 120_000);
+
+    it('says the invitation was cancelled when the recruiter cancels it mid-answer', async () => {
+      const { interviewId, url } = await invite();
+      const candidate = await openCandidate(url);
+      await candidate.startInterview();
+      await candidate.startRecording();
+      await candidate.page.waitForTimeout(1500);
+      expect((await ws.api.post(`/api/interviews/${interviewId}/cancel`)).status).toBe(200);
+      await candidate.heading().filter({ hasText: 'This interview was cancelled' }).waitFor();
+      await candidate.context.close();
+    }, 60_000);
+
     it('resumes at the second question when the link is reopened in a new browser after the first was submitted', async () => {
       const { interviewId, url, questionIds } = await invite();
       const [q1, q2] = questionIds as [string, string];

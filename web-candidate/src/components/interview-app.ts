@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { tokenFromPath, type InterviewQuestion } from '../data/candidate-api.ts';
 import { holdInterviewTab } from '../data/one-tab-lock.ts';
-import { InterviewSession, closedReasonForError, closedReasonOf, type ClosedReason, type RecoveredTake } from '../data/interview-session.ts';
+import { InterviewSession, closedReasonForCode, closedReasonForError, closedReasonOf, type ClosedReason, type RecoveredTake } from '../data/interview-session.ts';
 import type { UploadState } from '../data/upload-queue.ts';
 import { isLive, stopStream } from '../media/media-devices.ts';
 import { chooseRecordingType } from '../media/recorder-format.ts';
@@ -169,6 +169,7 @@ export class InterviewApp extends LitElement {
             @answer-submitted=${this.onAnswerSubmitted}
             @interview-closed=${this.onInterviewClosed}
             @devices-lost=${this.onDevicesLost}
+            @recording-elsewhere=${this.onRecordingElsewhere}
           ></question-recorder>`,
         );
       }
@@ -206,7 +207,7 @@ export class InterviewApp extends LitElement {
     const session = this.session;
     session.queue.addEventListener('change', (event) => (this.uploadState = (event as CustomEvent<UploadState>).detail));
     session.queue.addEventListener('closed', (event) => {
-      const reason = closedReasonForError({ code: (event as CustomEvent<{ code: string }>).detail.code });
+      const reason = closedReasonForCode((event as CustomEvent<{ code: string }>).detail.code);
       this.close(reason ?? 'expired');
     });
     session.addEventListener('changed', () => this.requestUpdate());
@@ -275,6 +276,12 @@ export class InterviewApp extends LitElement {
     this.stream = null;
     this.recordNext = true;
     this.page = { name: 'devices' };
+  }
+
+  private onRecordingElsewhere(): void {
+    stopStream(this.stream);
+    this.stream = null;
+    this.page = { name: 'elsewhere' };
   }
 
   private onInterviewClosed(event: CustomEvent<InterviewClosedDetail>): void {

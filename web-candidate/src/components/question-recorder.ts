@@ -417,6 +417,10 @@ export class QuestionRecorder extends LitElement {
   private async submitHeldPart(): Promise<boolean> {
     try {
       const pieces = await this.session.submitHeldPart(this.question);
+      if (pieces === 'elsewhere') {
+        this.dispatchEvent(new CustomEvent('recording-elsewhere', { bubbles: true, composed: true }));
+        return true;
+      }
       if (!pieces) return false;
       this.dispatchEvent(new CustomEvent<AnswerSubmittedDetail>('answer-submitted', { detail: { partialSeconds: pieces }, bubbles: true, composed: true }));
       return true;

@@ -1,8 +1,9 @@
 // The candidate's interview on this device: what the server says, what IndexedDB holds, and the upload
 // queue between them. Components ask it to start, record, submit and recover takes.
 
-import { CandidateApi, CandidateApiError, type CandidateInterview, type InterviewQuestion, type StartedTake } from './candidate-api.ts';
+import { CandidateApi, CandidateApiError, type CandidateInterview, type InterviewQuestion, type OpenTake, type StartedTake } from './candidate-api.ts';
 import { ChunkStore, type StoredTake } from './chunk-store.ts';
+import { tabLocksAvailable } from './one-tab-lock.ts';
 import { withRetries } from './retry.ts';
 import { UploadQueue, type SubmittedDetail, type TakeFailedDetail } from './upload-queue.ts';
 import type { ChunkSink } from '../media/take-recorder.ts';
@@ -31,12 +32,44 @@ export function closedReasonOf(interview: CandidateInterview): ClosedReason | nu
   return null;
 }
 
+export function closedReasonForCode(code: string): ClosedReason | null {
+  return closedByCode[code] ?? null;
+}
+
 export function closedReasonForError(error: unknown): ClosedReason | null {
   return error instanceof CandidateApiError ? (closedByCode[error.code] ?? (error.status === 410 ? 'expired' : null)) : null;
 }
 
 export function takesLeft(question: InterviewQuestion): number {
   return Math.max(0, 1 + question.retakes - question.takesUsed);
+}
+
+/** A set of answer ids in sessionStorage; in memory only where the browser refuses sessionStorage. */
+class TabTakes {
+  private readonly ids: Set<string>;
+
+  constructor(private readonly key: string) {
+    let saved: string[] = [];
+    try {
+      saved = JSON.parse(sessionStorage.getItem(key) ?? '[]') as string[];
+    } catch {
+      // Unavailable or unreadable: this page's memory only.
+    }
+    this.ids = new Set(Array.isArray(saved) ? saved : []);
+  }
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  add(id: string): void {
+    this.ids.add(id);
+    try {
+      sessionStorage.setItem(this.key, JSON.stringify([...this.ids].slice(-100)));
+    } catch {
+      // As above.
+    }
+  }
 }
 
 /** A take that received a piece this recently may still be recording (pieces come every second while it does). */
@@ -46,8 +79,11 @@ export class InterviewSession extends EventTarget {
   interview!: CandidateInterview;
   /** Questions whose take the candidate submitted here, confirmed by the server or not yet. */
   private readonly submittedHere = new Set<string>();
-  /** Takes recorded into during this visit: never "unused", whatever the last server view said. */
-  private readonly recordedHere = new Set<string>();
+  /**
+   * Takes recorded in this tab, across its reloads (sessionStorage: kept by a reload, not shared with other
+   * tabs): never "unused", whatever the last server view said, and never "being recorded elsewhere".
+   */
+  private readonly recordedHere: TabTakes;
   /**
    * IndexedDB refused a write (storage full, or a browser mode that keeps nothing): pieces then upload from
    * memory only, and closing the page before they are sent would lose them.
@@ -60,6 +96,7 @@ export class InterviewSession extends EventTarget {
     readonly queue: UploadQueue,
   ) {
     super();
+    this.recordedHere = new TabTakes(`oneway-recorded-here:${api.token}`);
     queue.addEventListener('submitted', (event) => this.onSubmitted((event as CustomEvent<SubmittedDetail>).detail));
     queue.addEventListener('take-failed', (event) => this.onTakeFailed((event as CustomEvent<TakeFailedDetail>).detail));
   }
@@ -228,9 +265,15 @@ export class InterviewSession extends EventTarget {
     } catch {
       return false;
     }
-    if (!open || open.lastChunkSecondsAgo === null || open.lastChunkSecondsAgo >= RECORDING_ELSEWHERE_SECONDS) return false;
-    if (this.recordedHere.has(open.answerId)) return false;
-    return !(await this.store.getTake(open.answerId).catch(() => undefined));
+    if (!open || !this.liveElsewhere(open)) return false;
+    // Kept on this device: recorded by an earlier page of this browser, which the tab lock says is gone
+    // (without the lock, another open tab shares this storage, so only this tab's own takes are known).
+    return !(tabLocksAvailable() && (await this.store.getTake(open.answerId).catch(() => undefined)));
+  }
+
+  /** It received a piece moments ago and was not recorded in this tab. */
+  private liveElsewhere(open: OpenTake): boolean {
+    return open.lastChunkSecondsAgo !== null && open.lastChunkSecondsAgo < RECORDING_ELSEWHERE_SECONDS && !this.recordedHere.has(open.answerId);
   }
 
   /**
@@ -239,10 +282,12 @@ export class InterviewSession extends EventTarget {
    * candidate can go on instead of being asked for a recording the server would refuse. Returns the seconds
    * submitted, or 0 when the server holds nothing to submit.
    */
-  async submitHeldPart(question: InterviewQuestion): Promise<number> {
+  async submitHeldPart(question: InterviewQuestion): Promise<number | 'elsewhere'> {
     const fresh = await this.api.getInterview();
     const open = fresh.questions.find((q) => q.id === question.id)?.openTake;
     if (!open) return 0;
+    // Not a take another device is still recording: that one is finished there, not cut short here.
+    if (this.liveElsewhere(open)) return 'elsewhere';
     const held = new Set(open.receivedChunks);
     let count = 0;
     while (held.has(count)) count++;
@@ -291,7 +336,7 @@ export class InterviewSession extends EventTarget {
           recordedSoFarMs: recordedMs,
           createdAt: Date.now(),
         };
-    await this.store.putTake(take);
+    await this.keepOnDevice(() => this.store.putTake(take));
     if (!this.queue.hasTake(take.answerId)) this.queue.track(take);
 
     let blob: Blob | null = null;

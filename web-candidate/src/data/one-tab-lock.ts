@@ -28,3 +28,8 @@ export async function holdInterviewTab(token: string): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, RETRY_EVERY_MS));
   }
 }
+
+/** Whether this browser can keep a second tab out (see holdInterviewTab). */
+export function tabLocksAvailable(): boolean {
+  return typeof navigator !== 'undefined' && !!navigator.locks;
+}
