@@ -116,7 +116,12 @@ export function mediaRoutes(playback: AnswerPlayback, storage: MediaStorage, sig
       out.onAbort(() => {
         read.stream.destroy();
       });
-      for await (const chunk of read.stream) await out.write(chunk as Uint8Array);
+      try {
+        for await (const chunk of read.stream) await out.write(chunk as Uint8Array);
+      } catch (error) {
+        // The player went away mid-body (a seek, a closed tab): not an error worth a stack trace.
+        if (!out.aborted) throw error;
+      }
     });
   });
   return app;

@@ -131,12 +131,14 @@ export class InterviewRepository {
   }
 
   /** Moves a status only from the ones given; 0 rows means someone else moved it first. */
-  transition(id: string, from: InterviewStatus[], changes: Partial<InterviewsTable>) {
+  /** Moves the status only from the given ones (and, with `unsubmitted`, only before the candidate submitted); 0 otherwise. */
+  transition(id: string, from: InterviewStatus[], changes: Partial<InterviewsTable>, only: { unsubmitted?: boolean } = {}) {
     return this.db
       .updateTable('interviews')
       .set(changes)
       .where('id', '=', id)
       .where('status', 'in', from)
+      .$if(!!only.unsubmitted, (q) => q.where('submitted_at', 'is', null))
       .executeTakeFirst()
       .then((r) => Number(r.numUpdatedRows));
   }

@@ -70,6 +70,7 @@ export const Interview = z
     createdAt: z.number(),
     updatedAt: z.number(),
     startedAt: z.number().nullable(),
+    submittedAt: z.number().nullable().openapi({ description: 'When the candidate submitted the last answer; the interview completes once every answer is processed' }),
     completedAt: z.number().nullable(),
     cancelledAt: z.number().nullable(),
     expiredAt: z.number().nullable(),

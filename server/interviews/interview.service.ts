@@ -64,6 +64,7 @@ export class InterviewService {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       startedAt: row.started_at,
+      submittedAt: row.submitted_at,
       completedAt: row.completed_at,
       cancelledAt: row.cancelled_at,
       expiredAt: row.expired_at,
@@ -280,8 +281,14 @@ export class InterviewService {
   async cancel(workspaceId: string, id: string): Promise<InterviewDetailView> {
     const current = await this.get(workspaceId, id);
     const now = this.ctx.clock.now();
-    const changed = await this.changeStatus(workspaceId, id, LIVE, { status: 'cancelled', cancelled_at: now, updated_at: now });
-    if (!changed) throw new AppError('invalid_state', `A ${current.status.replace('_', ' ')} interview cannot be cancelled`);
+    // Once the candidate submitted every answer, the interview completes as soon as they are processed: nothing to cancel.
+    const submitted = () => new AppError('invalid_state', 'The candidate has already submitted this interview; it can no longer be cancelled');
+    if (current.submittedAt !== null) throw submitted();
+    const changed = await this.changeStatus(workspaceId, id, LIVE, { status: 'cancelled', cancelled_at: now, updated_at: now }, { unsubmitted: true });
+    if (!changed) {
+      const latest = await this.get(workspaceId, id);
+      throw latest.submittedAt !== null ? submitted() : new AppError('invalid_state', `A ${latest.status.replace('_', ' ')} interview cannot be cancelled`);
+    }
     return this.get(workspaceId, id);
   }
 
@@ -344,9 +351,9 @@ export class InterviewService {
   }
 
   /** A status move and its interview.status-change event, in one transaction; 0 when the interview was not in `from`. */
-  private changeStatus(workspaceId: string, id: string, from: InterviewStatus[], changes: Partial<InterviewsTable>): Promise<number> {
+  private changeStatus(workspaceId: string, id: string, from: InterviewStatus[], changes: Partial<InterviewsTable>, only: { unsubmitted?: boolean } = {}): Promise<number> {
     return this.ctx.db.transaction().execute(async (trx) => {
-      const moved = await new InterviewRepository(trx).transition(id, from, changes);
+      const moved = await new InterviewRepository(trx).transition(id, from, changes, only);
       if (moved) await this.webhookEvents.emit(trx, workspaceId, 'interview.status-change', id);
       return moved;
     });

@@ -74,6 +74,9 @@ describe('a failed answer in the admin app', { timeout: 90_000 }, () => {
     await failed.getByText(/The recording could not be processed: .+/).waitFor();
     await failed.getByText("The candidate's upload is kept.").waitFor();
     await admin.page.getByText('The candidate answered every question, but a recording could not be processed', { exact: false }).waitFor();
+    // Submitted: nothing left to cancel or to invite to again.
+    expect(await admin.button('Cancel invitation').count()).toBe(0);
+    expect(await admin.button('Email the invitation again').count()).toBe(0);
     expect(await admin.horizontalOverflow(), 'the page scrolls sideways').toBe(0);
     await admin.shot('answer-failed');
     const violations = await admin.seriousAxeViolations();

@@ -340,6 +340,21 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     }
   });
 
+  it('an interview the candidate submitted cannot be cancelled while its answers are processed, and completes', async () => {
+    const { interview, token, candidate, questions } = await invite();
+    for (const q of questions) {
+      const answerId = await recordTake(candidate, token, q.id);
+      await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
+    }
+    const detail = (await ws.api.get(`/api/interviews/${interview.id}`)).body;
+    expect(detail).toMatchObject({ status: 'in_progress', submittedAt: expect.any(Number) });
+    const cancel = await ws.api.post(`/api/interviews/${interview.id}/cancel`);
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.error).toMatchObject({ code: 'invalid_state', message: expect.stringContaining('already submitted') });
+    await t.drainJobs();
+    expect((await ws.api.get(`/api/interviews/${interview.id}`)).body.status).toBe('completed');
+  });
+
   it('a candidate request with a JSON body over 2 MiB is refused before anything is read', async () => {
     const { token, candidate, questions } = await invite();
     const huge = await candidate.request('POST', `/api/candidate/${token}/questions/${questions[0]!.id}/takes`, Buffer.alloc(3 * 1024 * 1024, 32), { 'content-type': 'application/json' });

@@ -342,7 +342,7 @@ export class ReviewPage extends LitElement {
               ${i.decision === 'discarded' ? 'Discarded' : 'Discard'}
             </button>`
         : nothing}
-      ${admin && isOpen(i)
+      ${admin && isOpen(i) && i.submittedAt === null
         ? html`<button class="secondary" ?disabled=${this.busy} @click=${this.onResend}>Email the invitation again</button>
             <button class="danger secondary" ?disabled=${this.busy} @click=${this.onCancel}>Cancel invitation</button>`
         : nothing}

@@ -19,6 +19,8 @@ export interface Interview {
   createdAt: number;
   updatedAt: number;
   startedAt: number | null;
+  /** The candidate submitted every answer; it completes once they are processed. */
+  submittedAt: number | null;
   completedAt: number | null;
   cancelledAt: number | null;
   expiredAt: number | null;
