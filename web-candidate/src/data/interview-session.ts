@@ -4,6 +4,7 @@
 import { CandidateApi, CandidateApiError, type CandidateInterview, type InterviewQuestion, type OpenTake, type StartedTake } from './candidate-api.ts';
 import { ChunkStore, type StoredTake } from './chunk-store.ts';
 import { tabLocksAvailable } from './one-tab-lock.ts';
+import { TabTakes } from './tab-takes.ts';
 import { withRetries } from './retry.ts';
 import { UploadQueue, type SubmittedDetail, type TakeFailedDetail } from './upload-queue.ts';
 import type { ChunkSink } from '../media/take-recorder.ts';
@@ -42,34 +43,6 @@ export function closedReasonForError(error: unknown): ClosedReason | null {
 
 export function takesLeft(question: InterviewQuestion): number {
   return Math.max(0, 1 + question.retakes - question.takesUsed);
-}
-
-/** A set of answer ids in sessionStorage; in memory only where the browser refuses sessionStorage. */
-class TabTakes {
-  private readonly ids: Set<string>;
-
-  constructor(private readonly key: string) {
-    let saved: string[] = [];
-    try {
-      saved = JSON.parse(sessionStorage.getItem(key) ?? '[]') as string[];
-    } catch {
-      // Unavailable or unreadable: this page's memory only.
-    }
-    this.ids = new Set(Array.isArray(saved) ? saved : []);
-  }
-
-  has(id: string): boolean {
-    return this.ids.has(id);
-  }
-
-  add(id: string): void {
-    this.ids.add(id);
-    try {
-      sessionStorage.setItem(this.key, JSON.stringify([...this.ids].slice(-100)));
-    } catch {
-      // As above.
-    }
-  }
 }
 
 /** A take that received a piece this recently may still be recording (pieces come every second while it does). */
