@@ -250,7 +250,7 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     // one with other bytes of the same length, which ends while the take records, one that ends after the submit.
     const otherBytes = slowPut(token, answerId, 1, Buffer.alloc(chunks[1]!.byteLength, 9));
     const late = slowPut(token, answerId, 2, chunks[2]!);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     for (const [seq, chunk] of chunks.entries()) expect((await put(candidate, token, answerId, seq, chunk)).status).toBe(201);
     otherBytes.finish();
     // The same length: taken for the retry it claims to be, and the held bytes stay.
@@ -305,7 +305,7 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     for (const seq of [0, 1]) expect((await put(client, token, take, seq, block)).status).toBe(201);
     // A retry of chunk 2 starts before the first upload of it lands; together they would not fit.
     const retry = slowPut(token, take, 2, block);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await put(client, token, take, 2, block)).status).toBe(201);
     retry.finish();
     expect(await retry.reply).toMatchObject({ status: 200, body: { seq: 2, duplicate: true } });
