@@ -281,20 +281,27 @@ export class InterviewService {
   async cancel(workspaceId: string, id: string): Promise<InterviewDetailView> {
     const current = await this.get(workspaceId, id);
     const now = this.ctx.clock.now();
-    // Once the candidate submitted every answer, the interview completes as soon as they are processed: nothing to cancel.
-    const submitted = () => new AppError('invalid_state', 'The candidate has already submitted this interview; it can no longer be cancelled');
-    if (current.submittedAt !== null) throw submitted();
-    const changed = await this.changeStatus(workspaceId, id, LIVE, { status: 'cancelled', cancelled_at: now, updated_at: now }, { unsubmitted: true });
+    // Once the candidate submitted every answer, the interview completes by itself as they are processed:
+    // nothing to cancel then. One whose processing failed for good (and is not being retried) can be closed.
+    const processing = () => new AppError('invalid_state', 'The candidate has submitted this interview and its answers are being processed; it completes by itself');
+    const submitted = current.submittedAt !== null;
+    if (submitted && (await this.answersInProcessing(id))) throw processing();
+    const changed = await this.changeStatus(workspaceId, id, LIVE, { status: 'cancelled', cancelled_at: now, updated_at: now }, { unsubmitted: !submitted });
     if (!changed) {
       const latest = await this.get(workspaceId, id);
-      throw latest.submittedAt !== null ? submitted() : new AppError('invalid_state', `A ${latest.status.replace('_', ' ')} interview cannot be cancelled`);
+      throw !submitted && latest.submittedAt !== null ? processing() : new AppError('invalid_state', `A ${latest.status.replace('_', ' ')} interview cannot be cancelled`);
     }
     return this.get(workspaceId, id);
+  }
+
+  private async answersInProcessing(interviewId: string): Promise<boolean> {
+    return (await new AnswerRepository(this.ctx.db).listForInterview(interviewId)).some((a) => a.status === 'submitted');
   }
 
   async resend(workspaceId: string, id: string): Promise<InterviewDetailView> {
     const current = await this.get(workspaceId, id);
     if (!LIVE.includes(current.status)) throw new AppError('invalid_state', `A ${current.status.replace('_', ' ')} interview cannot be resent`);
+    if (current.submittedAt !== null) throw new AppError('invalid_state', 'The candidate has already submitted this interview; there is nothing to remind them of');
     await this.ctx.db.transaction().execute((trx) => this.queueInvitationEmail(trx, id));
     return current;
   }

@@ -74,9 +74,9 @@ describe('a failed answer in the admin app', { timeout: 90_000 }, () => {
     await failed.getByText(/The recording could not be processed: .+/).waitFor();
     await failed.getByText("The candidate's upload is kept.").waitFor();
     await admin.page.getByText('The candidate answered every question, but a recording could not be processed', { exact: false }).waitFor();
-    // Submitted: nothing left to cancel or to invite to again.
-    expect(await admin.button('Cancel invitation').count()).toBe(0);
+    // Submitted: nothing to remind the candidate of; but with its processing failed it will not complete by itself, so it can be closed.
     expect(await admin.button('Email the invitation again').count()).toBe(0);
+    expect(await admin.button('Cancel invitation').count()).toBe(1);
     expect(await admin.horizontalOverflow(), 'the page scrolls sideways').toBe(0);
     await admin.shot('answer-failed');
     const violations = await admin.seriousAxeViolations();
@@ -88,6 +88,8 @@ describe('a failed answer in the admin app', { timeout: 90_000 }, () => {
     for (const { seq, storage_key } of keys) await db.updateTable('answer_chunks').set({ storage_key }).where('answer_id', '=', answerIds[0]!).where('seq', '=', seq).execute();
     await failed.getByRole('button', { name: 'Process it again' }).click();
     await failed.getByText('The recording is being processed.', { exact: false }).waitFor();
+    // Being processed again: it completes by itself, nothing to cancel.
+    expect(await admin.button('Cancel invitation').count()).toBe(0);
     await t.drainJobs();
     expect((await ws.api.get(`/api/interviews/${invited.id}`)).body.status).toBe('completed');
     await admin.page.reload();

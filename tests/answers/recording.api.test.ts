@@ -350,7 +350,9 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect(detail).toMatchObject({ status: 'in_progress', submittedAt: expect.any(Number) });
     const cancel = await ws.api.post(`/api/interviews/${interview.id}/cancel`);
     expect(cancel.status).toBe(409);
-    expect(cancel.body.error).toMatchObject({ code: 'invalid_state', message: expect.stringContaining('already submitted') });
+    expect(cancel.body.error).toMatchObject({ code: 'invalid_state', message: expect.stringContaining('being processed') });
+    const resend = await ws.api.post(`/api/interviews/${interview.id}/resend`);
+    expect(resend.status).toBe(409);
     await t.drainJobs();
     expect((await ws.api.get(`/api/interviews/${interview.id}`)).body.status).toBe('completed');
   });
@@ -417,6 +419,10 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     const attempts = await t.database.db.selectFrom('answers').select('processing_attempts').where('interview_id', '=', interview.id).where('status', '=', 'failed').execute();
     expect(attempts.map((a) => a.processing_attempts)).toEqual([5, 5]);
     expect((await t.anonymous().get('/healthz')).status).toBe(200);
+    // Nothing left processing and nothing that will complete: the recruiter can close it.
+    const cancel = await ws.api.post(`/api/interviews/${interview.id}/cancel`);
+    expect(cancel.status).toBe(200);
+    expect(cancel.body.status).toBe('cancelled');
   });
 
   it('an answer that failed every attempt is processed again on an admin\'s request, from the chunks it kept', async () => {

@@ -491,11 +491,12 @@ export class PipelinePage extends LitElement {
 
   private async runBulk(action: BulkAction) {
     const chosen = (this.all ?? []).filter((r) => this.selected.has(r.id));
-    const targets = action === 'delete' ? chosen : chosen.filter(isOpen);
+    // A submitted interview completes by itself: nothing to remind of or cancel (its page can close one whose processing failed).
+    const targets = action === 'delete' ? chosen : chosen.filter((r) => isOpen(r) && r.submittedAt === null);
     const skipped = chosen.length - targets.length;
     const noun = (n: number) => plural(n, 'candidate');
     if (!targets.length) {
-      this.bulkResult = { kind: 'warning', message: `Nothing to do: only pending or in-progress invitations can be ${action === 'resend' ? 'reminded' : 'cancelled'}.`, failures: [] };
+      this.bulkResult = { kind: 'warning', message: `Nothing to do: only pending or in-progress invitations the candidate has not submitted can be ${action === 'resend' ? 'reminded' : 'cancelled'}.`, failures: [] };
       return;
     }
     if (action !== 'resend') {

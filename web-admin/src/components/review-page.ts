@@ -292,6 +292,12 @@ export class ReviewPage extends LitElement {
       <confirm-dialog></confirm-dialog>`;
   }
 
+  /** Submitted, with an answer whose processing failed for good and none still being processed: it will not complete by itself. */
+  private processingFailed(): boolean {
+    const answers = this.answers ?? [];
+    return answers.some((a) => a.answer?.status === 'failed') && !answers.some((a) => a.answer?.status === 'submitted');
+  }
+
   private statusNote(i: InterviewDetail): string {
     switch (i.status) {
       case 'pending':
@@ -343,8 +349,10 @@ export class ReviewPage extends LitElement {
             </button>`
         : nothing}
       ${admin && isOpen(i) && i.submittedAt === null
-        ? html`<button class="secondary" ?disabled=${this.busy} @click=${this.onResend}>Email the invitation again</button>
-            <button class="danger secondary" ?disabled=${this.busy} @click=${this.onCancel}>Cancel invitation</button>`
+        ? html`<button class="secondary" ?disabled=${this.busy} @click=${this.onResend}>Email the invitation again</button>`
+        : nothing}
+      ${admin && isOpen(i) && (i.submittedAt === null || this.processingFailed())
+        ? html`<button class="danger secondary" ?disabled=${this.busy} @click=${this.onCancel}>Cancel invitation</button>`
         : nothing}
     </div>`;
   }

@@ -238,15 +238,16 @@ export class InterviewSession extends EventTarget {
     } catch {
       return false;
     }
-    if (!open || !this.liveElsewhere(open)) return false;
-    // Kept on this device: recorded by an earlier page of this browser, which the tab lock says is gone
-    // (without the lock, another open tab shares this storage, so only this tab's own takes are known).
-    return !(tabLocksAvailable() && (await this.store.getTake(open.answerId).catch(() => undefined)));
+    return !!open && (await this.liveElsewhere(open));
   }
 
-  /** It received a piece moments ago and was not recorded in this tab. */
-  private liveElsewhere(open: OpenTake): boolean {
-    return open.lastChunkSecondsAgo !== null && open.lastChunkSecondsAgo < RECORDING_ELSEWHERE_SECONDS && !this.recordedHere.has(open.answerId);
+  /** It received a piece moments ago and was recorded neither in this tab nor by an earlier page of this browser. */
+  private async liveElsewhere(open: OpenTake): Promise<boolean> {
+    if (open.lastChunkSecondsAgo === null || open.lastChunkSecondsAgo >= RECORDING_ELSEWHERE_SECONDS || this.recordedHere.has(open.answerId)) return false;
+    // Kept on this device: recorded by an earlier page of this browser, which the tab lock says is gone (its
+    // pieces may be what this page re-sent just now). Without the lock, another open tab shares this storage,
+    // so only this tab's own takes are known.
+    return !(tabLocksAvailable() && (await this.store.getTake(open.answerId).catch(() => undefined)));
   }
 
   /**
@@ -260,7 +261,7 @@ export class InterviewSession extends EventTarget {
     const open = fresh.questions.find((q) => q.id === question.id)?.openTake;
     if (!open) return 0;
     // Not a take another device is still recording: that one is finished there, not cut short here.
-    if (this.liveElsewhere(open)) return 'elsewhere';
+    if (await this.liveElsewhere(open)) return 'elsewhere';
     const held = new Set(open.receivedChunks);
     let count = 0;
     while (held.has(count)) count++;
