@@ -156,7 +156,8 @@ export class RecordingService {
     const now = this.ctx.clock.now();
     await this.ctx.db.transaction().execute(async (trx) => {
       // Submits of one interview's answers go one at a time, so the last of two at once sees the other and submits the interview.
-      await new InterviewRepository(trx).lock(interview.id);
+      const interviews = new InterviewRepository(trx);
+      await interviews.lock(interview.id);
       const txRepo = new AnswerRepository(trx);
       const moved = await txRepo.transition(answerId, ['recording'], { status: 'submitted', chunk_count: input.chunkCount, recorded_ms: input.recordedMs ?? null, submitted_at: now });
       if (!moved) return;
@@ -167,7 +168,6 @@ export class RecordingService {
         await txRepo.deleteChunks(answerId, input.chunkCount);
       }
       await this.ctx.jobs.enqueue(finalizeAnswerJob(answerId), trx);
-      const interviews = new InterviewRepository(trx);
       const questions = await interviews.questionsOf(interview.id);
       const answered = new Set((await txRepo.listForInterview(interview.id)).filter((a) => ['submitted', 'ready', 'failed'].includes(a.status)).map((a) => a.interview_question_id));
       if (questions.every((q) => answered.has(q.id))) {

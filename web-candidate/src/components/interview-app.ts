@@ -231,8 +231,7 @@ export class InterviewApp extends LitElement {
   }
 
   private close(reason: ClosedReason): void {
-    stopStream(this.stream);
-    this.stream = null;
+    this.releaseCamera();
     this.session?.queue.stop();
     this.page = { name: 'closed', reason };
   }
@@ -272,15 +271,19 @@ export class InterviewApp extends LitElement {
 
   /** The camera is needed and gone (it ended, or was never set up after a reload): the device check, then a new recording. */
   private onDevicesLost(): void {
-    stopStream(this.stream);
-    this.stream = null;
+    this.releaseCamera();
     this.recordNext = true;
     this.page = { name: 'devices' };
   }
 
-  private onRecordingElsewhere(): void {
+  /** Lets the camera and microphone go (their light goes off); the device check asks for them again. */
+  private releaseCamera(): void {
     stopStream(this.stream);
     this.stream = null;
+  }
+
+  private onRecordingElsewhere(): void {
+    this.releaseCamera();
     this.page = { name: 'elsewhere' };
   }
 
@@ -292,14 +295,12 @@ export class InterviewApp extends LitElement {
     const session = this.session!;
     const question = session.currentQuestion();
     if (!question) {
-      stopStream(this.stream);
-      this.stream = null;
+      this.releaseCamera();
       this.page = { name: 'done' };
       return;
     }
     if (!this.recordNext && (await session.recordingElsewhere(question))) {
-      stopStream(this.stream);
-      this.stream = null;
+      this.releaseCamera();
       this.page = { name: 'elsewhere' };
       return;
     }

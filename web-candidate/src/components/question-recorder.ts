@@ -310,7 +310,7 @@ export class QuestionRecorder extends LitElement {
   private beginQuestion(): void {
     // A kept take was shown without the camera (after a reload), or the camera stopped: set it up first.
     if (!isLive(this.stream)) {
-      this.dispatchEvent(new CustomEvent('devices-lost', { bubbles: true, composed: true }));
+      this.devicesLost();
       return;
     }
     this.error = '';
@@ -332,7 +332,7 @@ export class QuestionRecorder extends LitElement {
     this.thinkCountdown.stop();
     if (!isLive(this.stream)) {
       // The camera or microphone went away (unplugged, permission withdrawn): set them up again first.
-      this.dispatchEvent(new CustomEvent('devices-lost', { bubbles: true, composed: true }));
+      this.devicesLost();
       return;
     }
     this.phase = 'starting';
@@ -437,6 +437,11 @@ export class QuestionRecorder extends LitElement {
     this.playbackUrl = '';
     this.recorded = null;
     this.beginQuestion();
+  }
+
+  /** The camera or microphone is gone: the app sets them up again before anything is recorded. */
+  private devicesLost(): void {
+    this.dispatchEvent(new CustomEvent('devices-lost', { bubbles: true, composed: true }));
   }
 
   private fail(message: string): void {

@@ -38,11 +38,19 @@ export function closedReasonForCode(code: string): ClosedReason | null {
 }
 
 export function closedReasonForError(error: unknown): ClosedReason | null {
-  return error instanceof CandidateApiError ? (closedByCode[error.code] ?? (error.status === 410 ? 'expired' : null)) : null;
+  return error instanceof CandidateApiError ? (closedReasonForCode(error.code) ?? (error.status === 410 ? 'expired' : null)) : null;
 }
 
 export function takesLeft(question: InterviewQuestion): number {
   return Math.max(0, 1 + question.retakes - question.takesUsed);
+}
+
+/** How many pieces from the first on are among `seqs` with none missing: the part of a take that can be submitted. */
+function unbrokenCount(seqs: Iterable<number>): number {
+  const held = new Set(seqs);
+  let count = 0;
+  while (held.has(count)) count++;
+  return count;
 }
 
 /** A take that received a piece this recently may still be recording (pieces come every second while it does). */
@@ -234,11 +242,16 @@ export class InterviewSession extends EventTarget {
   async recordingElsewhere(question: InterviewQuestion): Promise<boolean> {
     let open;
     try {
-      open = (await this.api.getInterview()).questions.find((q) => q.id === question.id)?.openTake;
+      open = await this.freshOpenTake(question);
     } catch {
       return false;
     }
     return !!open && (await this.liveElsewhere(open));
+  }
+
+  /** The question's open take as the server sees it now. */
+  private async freshOpenTake(question: InterviewQuestion): Promise<OpenTake | null | undefined> {
+    return (await this.api.getInterview()).questions.find((q) => q.id === question.id)?.openTake;
   }
 
   /** It received a piece moments ago and was recorded neither in this tab nor by an earlier page of this browser. */
@@ -257,14 +270,11 @@ export class InterviewSession extends EventTarget {
    * submitted, or 0 when the server holds nothing to submit.
    */
   async submitHeldPart(question: InterviewQuestion): Promise<number | 'elsewhere'> {
-    const fresh = await this.api.getInterview();
-    const open = fresh.questions.find((q) => q.id === question.id)?.openTake;
+    const open = await this.freshOpenTake(question);
     if (!open) return 0;
     // Not a take another device is still recording: that one is finished there, not cut short here.
     if (await this.liveElsewhere(open)) return 'elsewhere';
-    const held = new Set(open.receivedChunks);
-    let count = 0;
-    while (held.has(count)) count++;
+    const count = unbrokenCount(open.receivedChunks);
     if (count === 0) return 0;
     // Pieces are about a second each (the recorder's timeslice); ffmpeg measures the real length.
     const interview = await this.api.submit(open.answerId, count, count * 1000);
@@ -283,9 +293,7 @@ export class InterviewSession extends EventTarget {
     if (!open || this.submittedHere.has(question.id)) return null;
     const local = await this.store.getTake(open.answerId);
     const localSeqs = await this.store.chunkSeqs(open.answerId);
-    const held = new Set([...open.receivedChunks, ...localSeqs]);
-    let chunkCount = 0;
-    while (held.has(chunkCount)) chunkCount++;
+    let chunkCount = unbrokenCount([...open.receivedChunks, ...localSeqs]);
     if (local?.chunkCount !== null && local?.chunkCount !== undefined && local.chunkCount <= chunkCount) chunkCount = local.chunkCount;
     if (chunkCount === 0) return null;
 
