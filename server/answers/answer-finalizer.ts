@@ -14,7 +14,7 @@ import type { StorageGarbage } from '../storage/storage-garbage.ts';
 import { InterviewRepository } from '../interviews/interview.repository.ts';
 import { AnswerRepository } from './answer.repository.ts';
 import type { InterviewCompletion } from './interview-completion.ts';
-import { answerMediaKey, answerThumbnailKey } from './recording-limits.ts';
+import { answerChunkFolder, answerMediaKey, answerThumbnailKey } from './recording-limits.ts';
 
 type AnswerChunk = Awaited<ReturnType<AnswerRepository['chunksOf']>>[number];
 
@@ -176,7 +176,7 @@ export class AnswerFinalizer {
           const current = await txRepo.find(answerId);
           return current?.status === 'ready';
         }
-        await this.garbage.add(trx, chunks.map((c) => c.storage_key));
+        await this.garbage.addFolders(trx, [answerChunkFolder(answer.interview_id, answerId)]);
         await txRepo.deleteChunks(answerId);
         await this.completion.completeIfFinal(trx, answer.interview_id);
         return true;

@@ -12,9 +12,18 @@ export const maxTakeBytes = (maxAnswerSeconds: number): number => (maxAnswerSeco
  * write to, or delete, the object the other one recorded.
  */
 export const chunkKey = (interviewId: string, answerId: string, seq: number, upload: string): string =>
-  `interviews/${interviewId}/answers/${answerId}/chunks/${String(seq).padStart(6, '0')}-${upload}`;
+  `${answerChunkFolder(interviewId, answerId)}/${String(seq).padStart(6, '0')}-${upload}`;
+
+/**
+ * Every object a take's uploads wrote, recorded or not: an upload cut short between its put and its database row
+ * (a crash) leaves an object only this folder finds, so a take that is done with removes the whole folder.
+ */
+export const answerChunkFolder = (interviewId: string, answerId: string): string => `${interviewFolder(interviewId)}/answers/${answerId}/chunks`;
+
+/** Everything stored for an interview: its answers' chunks, media and thumbnails. */
+export const interviewFolder = (interviewId: string): string => `interviews/${interviewId}`;
 
 export const answerMediaKey = (interviewId: string, answerId: string, extension: string): string =>
-  `interviews/${interviewId}/answers/${answerId}/answer.${extension}`;
+  `${interviewFolder(interviewId)}/answers/${answerId}/answer.${extension}`;
 
-export const answerThumbnailKey = (interviewId: string, answerId: string): string => `interviews/${interviewId}/answers/${answerId}/thumbnail.jpg`;
+export const answerThumbnailKey = (interviewId: string, answerId: string): string => `${interviewFolder(interviewId)}/answers/${answerId}/thumbnail.jpg`;

@@ -10,7 +10,7 @@ import { AppError } from '../shared/errors.ts';
 import { newId, newRandomHex } from '../shared/ids.ts';
 import { finalizeAnswerJob } from './answer-finalizer.ts';
 import { AnswerRepository } from './answer.repository.ts';
-import { MAX_CHUNK_BYTES, chunkKey, maxTakeBytes } from './recording-limits.ts';
+import { MAX_CHUNK_BYTES, answerChunkFolder, chunkKey, maxTakeBytes } from './recording-limits.ts';
 
 const tooLarge = (what: string) => new AppError('payload_too_large', `${what} is larger than allowed; nothing was stored`);
 
@@ -72,8 +72,7 @@ export class RecordingService {
         finalized_at: null,
       });
       await new InterviewRepository(trx).transition(interview.id, ['pending'], { status: 'in_progress', started_at: now, updated_at: now });
-      const discardedKeys = (await Promise.all(discarded.map((d) => repo.chunksOf(d.id)))).flat().map((c) => c.storage_key);
-      await this.garbage.add(trx, discardedKeys);
+      await this.garbage.addFolders(trx, discarded.map((d) => answerChunkFolder(interview.id, d.id)));
       for (const old of discarded) await repo.deleteChunks(old.id);
       return { answerId, take, takesLeft: allowed - take };
     });

@@ -1,5 +1,6 @@
 import type { AppContext } from '../app-context.ts';
 import { AnswerRepository } from '../answers/answer.repository.ts';
+import { interviewFolder } from '../answers/recording-limits.ts';
 import type { StorageGarbage } from '../storage/storage-garbage.ts';
 import { isUniqueViolation, type Tx } from '../db/database.ts';
 import type { Decision, InterviewStatus, InterviewsTable } from '../db/schema.ts';
@@ -316,7 +317,7 @@ export class InterviewService {
       const payload = await this.hireflix.build(trx, id, this.ctx.clock.now());
       if (payload) await this.webhookEvents.emit(trx, workspaceId, 'interview.delete', id, payload);
       // The rows go now; their recordings are removed from storage by a durable job.
-      await this.garbage.add(trx, await new AnswerRepository(trx).storageKeysOfInterview(id));
+      await this.garbage.addFolders(trx, [interviewFolder(id)]);
       await new InterviewRepository(trx).delete(id);
     });
     const { questions: _q, ...view } = current;

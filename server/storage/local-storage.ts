@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, open, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -140,13 +140,48 @@ export class LocalMediaStorage implements MediaStorage {
     }
   }
 
+  async deleteFolder(folder: string): Promise<number> {
+    const dir = this.pathFor(folder);
+    let entries;
+    try {
+      entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    } catch (error) {
+      // Nothing there, or an object named like the folder (which is not under `folder/`).
+      if (isMissing(error)) return 0;
+      throw error;
+    }
+    await rm(dir, { recursive: true, force: true });
+    return entries.filter((entry) => entry.isFile()).length;
+  }
+
   async localFileOf(key: string): Promise<string> {
     return this.pathFor(key);
   }
 
-  /** Files are written whole through a temp file and a rename: nothing is ever left half uploaded. */
-  async abortUnfinishedUploads(): Promise<number> {
-    return 0;
+  /**
+   * Files are written whole through a temp file and a rename, so no object is ever half written; a crash mid-write
+   * leaves only the temp file, removed here once last written before `startedBefore` (epoch ms).
+   */
+  async abortUnfinishedUploads(startedBefore: number): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.tempDir);
+    } catch (error) {
+      if (isMissing(error)) return 0;
+      throw error;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(this.tempDir, name);
+      try {
+        if ((await stat(file)).mtimeMs >= startedBefore) continue;
+        await unlink(file);
+        removed++;
+      } catch (error) {
+        if (!isMissing(error)) throw error;
+      }
+    }
+    return removed;
   }
 
   async close(): Promise<void> {}

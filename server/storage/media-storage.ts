@@ -44,13 +44,19 @@ export interface MediaStorage {
   /** Missing keys are not an error. */
   delete(keys: string[]): Promise<void>;
   /**
+   * Deletes every object whose key starts with `folder/` (a key-like path: `interviews/abc`), however deep, and
+   * returns how many it deleted; nothing there is not an error. Objects no database row names (a crash between a
+   * put and its row) go too.
+   */
+  deleteFolder(folder: string): Promise<number>;
+  /**
    * A file on this machine with the object's bytes, for tools that read files themselves (ffmpeg): the local
    * driver's own file, or the S3 driver's spooled copy if it holds exactly `size` bytes; else null.
    */
   localFileOf(key: string, size: number): Promise<string | null>;
   /**
-   * Aborts the multipart uploads this platform started before `startedBefore` (epoch ms) and never completed or
-   * aborted: a crash cut them short (see MultipartJournal). Returns how many it crossed out; 0 for a driver without them.
+   * Cleans up the writes a crash cut short that started before `startedBefore` (epoch ms): S3's multipart uploads never
+   * completed or aborted (see MultipartJournal), the local driver's temp files. Returns how many it cleaned up.
    */
   abortUnfinishedUploads(startedBefore: number): Promise<number>;
   close(): Promise<void>;

@@ -9,6 +9,7 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   type PutObjectCommandInput,
@@ -54,6 +55,8 @@ export interface S3StorageOptions {
   singlePutMaxBytes?: number;
   /** Where `spool` puts (recording chunks) also go, for the finaliser on this machine; unset: nowhere. */
   chunkSpoolDir?: string;
+  /** Keys per ListObjectsV2 page when deleting a folder (S3's most, 1000, by default). */
+  listPageSize?: number;
 }
 
 const MiB = 1024 * 1024;
@@ -72,6 +75,7 @@ export class S3MediaStorage implements MediaStorage {
   private readonly partSize: number;
   private readonly queueSize: number;
   private readonly singlePutMaxBytes: number;
+  private readonly listPageSize: number;
   private readonly spool?: ChunkSpool;
 
   constructor(
@@ -85,6 +89,7 @@ export class S3MediaStorage implements MediaStorage {
     this.partSize = options.partSize ?? 8 * MiB;
     this.queueSize = options.queueSize ?? 4;
     this.singlePutMaxBytes = options.singlePutMaxBytes ?? 64 * MiB;
+    this.listPageSize = options.listPageSize ?? 1000;
     if (this.partSize < 5 * MiB) throw new Error('S3 partSize must be at least 5 MiB');
     if (options.chunkSpoolDir) {
       this.spool = new ChunkSpool(options.chunkSpoolDir, logger);
@@ -238,7 +243,27 @@ export class S3MediaStorage implements MediaStorage {
   }
 
   async delete(keys: string[]): Promise<void> {
-    const objectKeys = keys.map((key) => this.objectKey(key));
+    await this.deleteObjects(keys.map((key) => this.objectKey(key)));
+    await this.spool?.remove(keys);
+  }
+
+  /** Listed a page at a time (ListObjectsV2, which every S3-compatible service has) and deleted page by page. */
+  async deleteFolder(folder: string): Promise<number> {
+    const Prefix = `${this.objectKey(folder)}/`;
+    let deleted = 0;
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix, ContinuationToken, MaxKeys: this.listPageSize }));
+      const objectKeys = (page.Contents ?? []).map((o) => o.Key!).filter((key) => key.startsWith(Prefix));
+      await this.deleteObjects(objectKeys);
+      await this.spool?.remove(objectKeys.map((key) => key.slice(this.prefix.length)));
+      deleted += objectKeys.length;
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+    return deleted;
+  }
+
+  private async deleteObjects(objectKeys: string[]): Promise<void> {
     for (let i = 0; i < objectKeys.length; i += deleteBatchSize) {
       const batch = objectKeys.slice(i, i + deleteBatchSize);
       const result = await this.client.send(new DeleteObjectsCommand({
@@ -248,7 +273,6 @@ export class S3MediaStorage implements MediaStorage {
       const failure = result.Errors?.find((e) => e.Code !== 'NoSuchKey');
       if (failure) throw new Error(`Could not delete ${failure.Key}: ${failure.Code} ${failure.Message}`);
     }
-    await this.spool?.remove(keys);
   }
 
   async localFileOf(key: string, size: number): Promise<string | null> {

@@ -4,6 +4,7 @@ import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerFinalizer } from '../../server/answers/answer-finalizer.ts';
 import { InterviewCompletion } from '../../server/answers/interview-completion.ts';
+import { answerChunkFolder, chunkKey, interviewFolder } from '../../server/answers/recording-limits.ts';
 import { probeMedia } from '../../server/media/media-probe.ts';
 import { StorageGarbage } from '../../server/storage/storage-garbage.ts';
 import { ABORT_UNFINISHED_UPLOADS_JOB } from '../../server/storage/multipart-journal.ts';
@@ -103,6 +104,9 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     const submitted = await candidate.post(`/api/candidate/${token}/answers/${last}/submit`, { chunkCount: chunks.length });
     expect(submitted.body.submitted).toBe(true);
     expect((await ws.api.get(`/api/interviews/${interview.id}`)).body.status).toBe('in_progress');
+    // Uploads a crash cut short between storing the chunk and recording it: objects no row names.
+    const storageBackend = t.running.platform.services.storage;
+    for (const answerId of [first, second]) await storageBackend.put(chunkKey(interview.id, answerId, 0, 'crashed'), chunks[0]!);
 
     await t.drainJobs();
     const done = await ws.api.get(`/api/interviews/${interview.id}`);
@@ -129,8 +133,8 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     const chunkRows = await t.database.db.selectFrom('answer_chunks').selectAll().execute();
     expect(chunkRows.filter((r) => [first, second, last].includes(r.answer_id))).toEqual([]);
     expect(await t.database.db.selectFrom('storage_garbage').selectAll().execute()).toEqual([]);
-    const storageBackend = t.running.platform.services.storage;
-    expect(await storageBackend.stat(`interviews/${interview.id}/answers/${second}/chunks/000000`)).toBeNull();
+    // Nothing is left in the takes' chunk folders, recorded or not: the replaced take's, and the answers'.
+    for (const answerId of [first, second, last]) expect(await storageBackend.deleteFolder(answerChunkFolder(interview.id, answerId))).toBe(0);
     // The reviewer (here: the owners) is told.
     const emails = (await ws.api.get(`/api/emails?interviewId=${interview.id}`)).body.items;
     expect(emails.map((e: any) => e.kind)).toContain('completed');
@@ -655,13 +659,20 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     const answerId = await recordTake(candidate, token, questions[0]!.id);
     await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
     await t.drainJobs();
+    // The second question's take is still recording: one chunk recorded, one a crash left unrecorded.
+    const open = await candidate.post(`/api/candidate/${token}/questions/${questions[1]!.id}/takes`, { mimeType: WEBM });
+    expect((await put(candidate, token, open.body.answerId, 0, chunks[0]!)).status).toBe(201);
     const storageBackend = t.running.platform.services.storage;
+    const unrecorded = chunkKey(interview.id, open.body.answerId, 1, 'crashed');
+    await storageBackend.put(unrecorded, chunks[1]!);
     const row = await t.database.db.selectFrom('answers').selectAll().where('id', '=', answerId).executeTakeFirstOrThrow();
     expect(await storageBackend.stat(row.media_key!)).not.toBeNull();
     expect((await ws.api.delete(`/api/interviews/${interview.id}`)).status).toBe(200);
     await t.drainJobs();
     expect(await storageBackend.stat(row.media_key!)).toBeNull();
     expect(await storageBackend.stat(row.thumbnail_key!)).toBeNull();
+    expect(await storageBackend.stat(unrecorded)).toBeNull();
+    expect(await storageBackend.deleteFolder(interviewFolder(interview.id))).toBe(0);
   });
 
   it('an interview deleted while an answer is processed leaves none of its media in storage', async () => {

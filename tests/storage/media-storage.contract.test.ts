@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -245,6 +245,22 @@ describe.each(drivers)('MediaStorage contract: $name', (driver) => {
     await storage.delete(['delete/a.webm']);
   });
 
+  it('deletes a folder: everything under it however deep, nothing beside it', async () => {
+    const inside = ['folder/x/a.webm', 'folder/x/chunks/000001-ab', 'folder/x/chunks/000002-cd', 'folder/x/deep/er/b.jpg'];
+    const beside = ['folder/x.webm', 'folder/xy/a.webm', 'folder/y/a.webm'];
+    for (const key of [...inside, ...beside]) await storage.put(key, Buffer.from(key));
+    expect(await storage.deleteFolder('folder/x')).toBe(inside.length);
+    for (const key of inside) expect(await storage.stat(key)).toBeNull();
+    for (const key of beside) expect(await storage.stat(key)).not.toBeNull();
+    expect(await storage.deleteFolder('folder/x')).toBe(0);
+    expect(await storage.deleteFolder('folder/never-written')).toBe(0);
+    // An object is not a folder.
+    expect(await storage.deleteFolder('folder/x.webm')).toBe(0);
+    expect(await storage.stat('folder/x.webm')).not.toBeNull();
+    await storage.put('folder/x/again.webm', Buffer.from('a new object in the same folder'));
+    expect((await storage.stat('folder/x/again.webm'))?.size).toBe(31);
+  });
+
   it('round-trips a 12 MiB file through uploadFile and downloadToFile (multipart on S3)', async () => {
     const source = path.join(workDir, 'upload-source.mp4');
     const target = path.join(workDir, 'download-target.mp4');
@@ -272,6 +288,7 @@ describe.each(drivers)('MediaStorage contract: $name', (driver) => {
       await expect(storage.stat(key)).rejects.toBeInstanceOf(InvalidStorageKeyError);
       await expect(storage.read(key)).rejects.toBeInstanceOf(InvalidStorageKeyError);
       await expect(storage.delete([key])).rejects.toBeInstanceOf(InvalidStorageKeyError);
+      await expect(storage.deleteFolder(key)).rejects.toBeInstanceOf(InvalidStorageKeyError);
     },
   );
 });
@@ -289,6 +306,25 @@ describe('local driver specifics', () => {
       expect((await readdir(path.join(parent, 'media'))).sort()).toEqual(['.tmp', 'a']);
     } finally {
       await rm(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('removes the temp files of writes a crash cut short once older than the bound, and none younger', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'local-temp-'));
+    const storage = createStorage({ driver: 'local', dir });
+    try {
+      await storage.put('a/b.webm', Buffer.from('ok'));
+      const old = path.join(dir, '.tmp', 'crashed.part');
+      const young = path.join(dir, '.tmp', 'still-writing.part');
+      await writeFile(old, 'half an upload');
+      await writeFile(young, 'an upload in progress');
+      const dayAgo = new Date(Date.now() - UNFINISHED_UPLOAD_AGE_MS - 60_000);
+      await utimes(old, dayAgo, dayAgo);
+      expect(await storage.abortUnfinishedUploads(Date.now() - UNFINISHED_UPLOAD_AGE_MS)).toBe(1);
+      expect(await readdir(path.join(dir, '.tmp'))).toEqual(['still-writing.part']);
+      expect(await storage.stat('a/b.webm')).not.toBeNull();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
@@ -389,6 +425,24 @@ describe('S3 driver specifics', () => {
       expect(abort?.url).toContain('uploadId=');
     } finally {
       await unjournaled.close();
+    }
+  });
+
+  it('deletes a folder of more objects than one listing page holds, within its own prefix only', async () => {
+    const paged = createStorage(s3.storageOptions({ prefix: 'tenant-a', listPageSize: 2 }), createLogger('silent'));
+    const neighbour = createStorage(s3.storageOptions({ prefix: 'tenant-b' }), createLogger('silent'));
+    try {
+      const keys = Array.from({ length: 5 }, (_, i) => `paged/chunks/00000${i}-x`);
+      for (const key of keys) await paged.put(key, Buffer.from(key));
+      await neighbour.put('paged/chunks/000000-x', Buffer.from('another tenant'));
+      s3.requests.length = 0;
+      expect(await paged.deleteFolder('paged')).toBe(5);
+      expect(s3.requests.filter((r) => r.method === 'GET' && r.url.includes('list-type=2'))).toHaveLength(3);
+      for (const key of keys) expect(await paged.stat(key)).toBeNull();
+      expect(await neighbour.stat('paged/chunks/000000-x')).not.toBeNull();
+    } finally {
+      await paged.close();
+      await neighbour.close();
     }
   });
 
