@@ -246,6 +246,7 @@ export class InterviewService {
     if (!LIVE.includes(current.status)) {
       throw new AppError('interview_locked', `A ${current.status.replace('_', ' ')} interview cannot be edited`);
     }
+    if (current.submittedAt !== null) throw new AppError('interview_locked', 'The candidate has already submitted this interview; it cannot be edited');
     await this.checkDeadlineAndReviewer(workspaceId, input);
     const email = input.email?.trim();
     try {
@@ -268,7 +269,7 @@ export class InterviewService {
           ...(input.expiresAt !== undefined && { expires_at: input.expiresAt }),
           ...(input.reviewerId !== undefined && { reviewer_user_id: input.reviewerId }),
           updated_at: this.ctx.clock.now(),
-        });
+        }, { unsubmitted: true });
         if (!changed) throw new AppError('interview_locked', 'The interview was submitted or closed meanwhile');
         if (input.expiresAt !== undefined) await this.scheduleReminder(trx, id, input.expiresAt);
       });

@@ -344,7 +344,7 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     }
   });
 
-  it('an interview the candidate submitted cannot be cancelled while its answers are processed, and completes', async () => {
+  it('an interview the candidate submitted cannot be cancelled, reminded or edited while its answers are processed, and completes', async () => {
     const { interview, token, candidate, questions } = await invite();
     for (const q of questions) {
       const answerId = await recordTake(candidate, token, q.id);
@@ -357,6 +357,10 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect(cancel.body.error).toMatchObject({ code: 'invalid_state', message: expect.stringContaining('being processed') });
     const resend = await ws.api.post(`/api/interviews/${interview.id}/resend`);
     expect(resend.status).toBe(409);
+    const edit = await ws.api.patch(`/api/interviews/${interview.id}`, { email: 'someone-else@example.com', firstName: 'Changed', expiresAt: t.clock.now() + 3 * 86_400_000 });
+    expect(edit.status).toBe(409);
+    expect(edit.body.error.code).toBe('interview_locked');
+    expect((await ws.api.get(`/api/interviews/${interview.id}`)).body).toMatchObject({ candidate: detail.candidate, expiresAt: detail.expiresAt, updatedAt: detail.updatedAt });
     await t.drainJobs();
     expect((await ws.api.get(`/api/interviews/${interview.id}`)).body.status).toBe('completed');
   });
