@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { asAdmin, inWorkspace } from '../http/actor.ts';
+import { asAdmin, inWorkspace, type WorkspaceActor } from '../http/actor.ts';
 import { IdParam, PageQuery, createRouter, errorResponses, jsonBody, jsonResponse } from '../http/router.ts';
 import { AppError, validationFailed } from '../shared/errors.ts';
 import { MAX_CSV_BYTES, parseCandidateCsv } from './candidate-csv.ts';
-import { BulkInviteInput, BulkInviteReport, CandidateInput, Interview, InterviewDetail, InterviewStatusEnum, InterviewUpdate } from './interview.schemas.ts';
+import { withoutCandidateLink } from './interview-links.ts';
+import { BulkInviteInput, BulkInviteReport, CandidateInput, Interview, InterviewDetail, InterviewStatusEnum, InterviewUpdate, type InterviewView } from './interview.schemas.ts';
 import type { InterviewService } from './interview.service.ts';
 
 const tags = ['Interviews'];
@@ -28,6 +29,11 @@ const ListQuery = z.object({
   ...PageQuery,
 });
 
+/** Reviewers see an interview without the candidate's link (see withoutCandidateLink). */
+function seenBy<T extends InterviewView>(actor: WorkspaceActor, view: T): T {
+  return actor.role === 'reviewer' ? withoutCandidateLink(view) : view;
+}
+
 export function interviewRoutes(interviews: InterviewService) {
   const app = createRouter();
 
@@ -42,7 +48,9 @@ export function interviewRoutes(interviews: InterviewService) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json(await interviews.list(inWorkspace(c).workspaceId, { ...q, search: q.q }), 200);
+      const actor = inWorkspace(c);
+      const page = await interviews.list(actor.workspaceId, { ...q, search: q.q });
+      return c.json({ ...page, items: page.items.map((item) => seenBy(actor, item)) }, 200);
     },
   );
 
@@ -102,7 +110,10 @@ export function interviewRoutes(interviews: InterviewService) {
 
   app.openapi(
     createRoute({ method: 'get', path: '/interviews/{id}', tags, summary: 'Get an interview', request: { params: IdParam }, responses: { 200: detail, ...errorResponses } }),
-    async (c) => c.json(await interviews.get(inWorkspace(c).workspaceId, c.req.valid('param').id), 200),
+    async (c) => {
+      const actor = inWorkspace(c);
+      return c.json(seenBy(actor, await interviews.get(actor.workspaceId, c.req.valid('param').id)), 200);
+    },
   );
 
   app.openapi(
@@ -136,7 +147,10 @@ export function interviewRoutes(interviews: InterviewService) {
       request: { params: IdParam, ...jsonBody(z.object({ decision: z.enum(['shortlisted', 'discarded']).nullable() })) },
       responses: { 200: detail, ...errorResponses },
     }),
-    async (c) => c.json(await interviews.decide(inWorkspace(c).workspaceId, c.req.valid('param').id, c.req.valid('json').decision), 200),
+    async (c) => {
+      const actor = inWorkspace(c);
+      return c.json(seenBy(actor, await interviews.decide(actor.workspaceId, c.req.valid('param').id, c.req.valid('json').decision)), 200);
+    },
   );
 
   app.openapi(

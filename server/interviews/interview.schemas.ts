@@ -59,7 +59,7 @@ export const Interview = z
   .object({
     id: z.string(),
     position: z.object({ id: z.string(), name: z.string() }),
-    hash: z.string(),
+    hash: z.string().nullable().openapi({ description: "The code of the candidate's short link; null for reviewers" }),
     status: InterviewStatusEnum,
     decision: z.enum(['shortlisted', 'discarded']).nullable(),
     candidate: z.object({ name: z.string(), firstName: z.string(), lastName: z.string(), email: z.string(), phone: z.string().nullable() }),
@@ -75,7 +75,11 @@ export const Interview = z
     cancelledAt: z.number().nullable(),
     expiredAt: z.number().nullable(),
     decidedAt: z.number().nullable(),
-    url: z.object({ public: z.string(), short: z.string(), private: z.string() }),
+    url: z.object({
+      public: z.string().nullable().openapi({ description: "The candidate's private link; null for reviewers, who must not act as the candidate" }),
+      short: z.string().nullable().openapi({ description: 'A short redirect to the candidate link; null for reviewers' }),
+      private: z.string().openapi({ description: 'The interview in the admin app' }),
+    }),
   })
   .openapi('Interview');
 

@@ -1008,6 +1008,18 @@ describe.each(databaseKinds)('invitations API on %s', (kind) => {
       expect(decided.body.decision).toBe('shortlisted');
 
       const pending = (await invite(ws.api, p.id, { name: 'Still Pending', email: uniqueEmail() })).body;
+      expect(pending.url.public).toMatch(/\/i\//);
+      // The candidate's link would let a reviewer start and record the interview as the candidate: reviewers never get it.
+      const seenByReviewer = [
+        ...(await reviewer.get(`/api/interviews?positionId=${p.id}`)).body.items,
+        (await reviewer.get(`/api/interviews/${pending.id}`)).body,
+        decided.body,
+      ];
+      expect(seenByReviewer).toHaveLength(4);
+      for (const view of seenByReviewer) {
+        expect(view).toMatchObject({ hash: null, url: { public: null, short: null, private: expect.stringContaining(`/admin/interviews/${view.id}`) } });
+      }
+      expect((await ws.api.get(`/api/interviews/${pending.id}`)).body).toMatchObject({ hash: pending.hash, url: pending.url });
       const refused = [
         invite(reviewer, p.id, { name: 'Nope', email: uniqueEmail() }),
         reviewer.post(`/api/positions/${p.id}/interviews/bulk`, { candidates: [{ name: 'Nope', email: uniqueEmail() }] }),

@@ -218,8 +218,8 @@ export class InviteDialog extends LitElement {
       return html`<p class="notice success" role="status">Invitation created for ${i.candidate.name} (${i.candidate.email})${i.expiresAt ? `, due ${formatDate(i.expiresAt)}` : ''}.</p>
         <label for="candidate-link">The candidate's link</label>
         <div class="link-row">
-          <input id="candidate-link" type="text" readonly .value=${i.url.public} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />
-          <button type="button" class="secondary" @click=${() => this.copy(i.url.public)}>${this.copied ? 'Copied' : 'Copy'}</button>
+          <input id="candidate-link" type="text" readonly .value=${i.url.public ?? ''} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />
+          <button type="button" class="secondary" @click=${() => this.copy(i.url.public ?? '')}>${this.copied ? 'Copied' : 'Copy'}</button>
         </div>`;
     }
     const r = this.report!;

@@ -390,11 +390,11 @@ export class ReviewPage extends LitElement {
         <button class="secondary small" @click=${() => this.copy(i.url.private, 'private')}>${this.copied === 'private' ? 'Copied' : 'Copy'}<span class="visually-hidden"> link for your team</span></button>
       </div>
       <span class="hint" id="private-hint">Opens this page for members of the workspace after they log in.</span>
-      ${admin && isOpen(i)
+      ${admin && isOpen(i) && i.url.public
         ? html`<label for="public-link" style="margin-top:0.75rem">The candidate's link</label>
             <div class="link-row">
               <input id="public-link" type="text" readonly .value=${i.url.public} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />
-              <button class="secondary small" @click=${() => this.copy(i.url.public, 'public')}>${this.copied === 'public' ? 'Copied' : 'Copy'}<span class="visually-hidden"> the candidate's link</span></button>
+              <button class="secondary small" @click=${() => this.copy(i.url.public!, 'public')}>${this.copied === 'public' ? 'Copied' : 'Copy'}<span class="visually-hidden"> the candidate's link</span></button>
             </div>`
         : nothing}
     </section>`;

@@ -8,7 +8,8 @@ export const INTERVIEW_STATUSES: InterviewStatus[] = ['pending', 'in_progress', 
 export interface Interview {
   id: string;
   position: { id: string; name: string };
-  hash: string;
+  /** Null for reviewers, as the candidate's links are. */
+  hash: string | null;
   status: InterviewStatus;
   decision: Decision | null;
   candidate: { name: string; firstName: string; lastName: string; email: string; phone: string | null };
@@ -25,7 +26,8 @@ export interface Interview {
   cancelledAt: number | null;
   expiredAt: number | null;
   decidedAt: number | null;
-  url: { public: string; short: string; private: string };
+  /** `public` and `short` open the interview as the candidate: null for reviewers. */
+  url: { public: string | null; short: string | null; private: string };
 }
 
 export interface InterviewDetail extends Interview {
