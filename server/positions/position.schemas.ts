@@ -23,8 +23,17 @@ export const QuestionInput = z
 // Built from the default-free fields: a partial edit must not reset what it does not name.
 export const QuestionUpdate = z.object(questionFields).partial().openapi('QuestionUpdate');
 
-/** In a full question list, an `id` keeps an existing question; one without is new. */
-export const QuestionListItem = QuestionInput.extend({ id: z.string().max(64).optional() });
+/**
+ * In a full question list, an item with an `id` keeps that question and changes only the fields it names; one
+ * without is a new question (its title is required, the rest default as in QuestionInput).
+ */
+export const QuestionListItem = z
+  .object({ id: z.string().max(64), ...questionFields })
+  .partial()
+  .superRefine((item, ctx) => {
+    if (item.id === undefined && item.title === undefined) ctx.addIssue({ code: 'custom', path: ['title'], message: 'is required' });
+  })
+  .openapi('QuestionListItem');
 
 export const PositionInput = z
   .object({

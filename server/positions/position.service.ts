@@ -3,7 +3,7 @@ import type { PositionsTable, QuestionsTable } from '../db/schema.ts';
 import { AppError, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { PositionRepository } from './position.repository.ts';
-import type { PositionView, QuestionInputT, QuestionView } from './position.schemas.ts';
+import { QuestionInput, type PositionView, type QuestionInputT, type QuestionView } from './position.schemas.ts';
 import type { z } from '@hono/zod-openapi';
 import type { PositionInput, PositionUpdate, QuestionUpdate } from './position.schemas.ts';
 
@@ -37,6 +37,12 @@ const questionRow = (positionId: string, sortOrder: number, q: QuestionInputT, i
   max_answer_seconds: q.maxAnswerSeconds,
   retakes: q.retakes,
 });
+
+/** A question with the fields `changes` names replaced; the others kept. */
+function withChanges(current: QuestionView, changes: z.infer<typeof QuestionUpdate>): QuestionInputT {
+  const { id: _id, ...fields } = current;
+  return { ...fields, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
+}
 
 /** Templates and their questions. Interviews copy the questions when sent, so edits here never reach them. */
 export class PositionService {
@@ -87,12 +93,13 @@ export class PositionService {
         }
         if (new Set(given).size !== given.length) throw validationFailed([{ path: 'questions', message: 'a question id is listed twice' }]);
         await repo.deleteQuestions(existing.filter((q) => !given.includes(q.id)).map((q) => q.id));
-        for (const [index, q] of input.questions.entries()) {
-          if (q.id) {
-            const { id: qid, ...fields } = questionRow(id, index, q, q.id);
-            await repo.updateQuestion(qid, fields);
+        const current = new Map(existing.map((q) => [q.id, toQuestionView(q)]));
+        for (const [index, { id: questionId, ...fields }] of input.questions.entries()) {
+          if (questionId) {
+            const { id: _id, ...row } = questionRow(id, index, withChanges(current.get(questionId)!, fields), questionId);
+            await repo.updateQuestion(questionId, row);
           } else {
-            await repo.insertQuestions([questionRow(id, index, q)]);
+            await repo.insertQuestions([questionRow(id, index, QuestionInput.parse(fields))]);
           }
         }
       }
@@ -114,7 +121,7 @@ export class PositionService {
     const position = await this.get(workspaceId, id);
     const current = position.questions.find((q) => q.id === questionId);
     if (!current) throw new AppError('not_found', 'Question not found');
-    const merged = { ...current, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as QuestionInputT;
+    const merged = withChanges(current, input);
     await this.ctx.db.transaction().execute(async (trx) => {
       const repo = new PositionRepository(trx);
       const { id: _id, sort_order: _order, ...fields } = questionRow(id, 0, merged, questionId);

@@ -70,8 +70,18 @@ describe.each(databaseKinds)('positions API on %s', (kind) => {
     expect(replaced.body.name).toBe('New name');
     expect(replaced.body.questions.map((q: any) => q.title)).toEqual(['Kept', 'Brand new']);
     expect(replaced.body.questions[0].id).toBe(q1);
+    // A kept question changes only what its item names; a new one gets the defaults.
+    expect(replaced.body.questions[0]).toMatchObject({ maxAnswerSeconds: 45, thinkTimeSeconds: 10 });
+    expect(replaced.body.questions[1]).toMatchObject({ description: '', thinkTimeSeconds: 30, maxAnswerSeconds: 120, retakes: 1 });
+    const reordering = await ws.api.patch(`/api/positions/${p.id}`, { questions: [{ id: replaced.body.questions[1].id }, { id: q1, retakes: 3 }] });
+    expect(reordering.status).toBe(200);
+    expect(reordering.body.questions).toEqual([replaced.body.questions[1], { ...replaced.body.questions[0], retakes: 3 }]);
     const unknown = await ws.api.patch(`/api/positions/${p.id}`, { questions: [{ id: 'nope', title: 'x' }] });
     expect(unknown.status).toBe(400);
+    const untitled = await ws.api.patch(`/api/positions/${p.id}`, { name: 'Not saved', questions: [{ id: q1 }, { description: 'no title' }] });
+    expect(untitled.status).toBe(400);
+    expect(untitled.body.error.fields).toEqual([expect.objectContaining({ path: 'questions.1.title', message: 'is required' })]);
+    expect((await ws.api.get(`/api/positions/${p.id}`)).body).toMatchObject({ name: 'New name', questions: reordering.body.questions });
   });
 
   it('duplicates and archives', async () => {
