@@ -8,7 +8,8 @@ import { requestBodyStream } from './request-body.ts';
  * while the rest is drained, so the client receives the 413 instead of a reset connection.
  */
 export function limitRequestBody(maxBytes: number): MiddlewareHandler {
-  const tooLarge = () => new AppError('payload_too_large', `The request body is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`);
+  const limit = maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MiB` : `${Math.round(maxBytes / 1024)} KiB`;
+  const tooLarge = () => new AppError('payload_too_large', `The request body is larger than ${limit}`);
   const streamed = bodyLimit({
     maxSize: maxBytes,
     onError: () => {

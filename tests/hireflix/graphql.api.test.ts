@@ -277,10 +277,16 @@ describe.each(databaseKinds)('Hireflix GraphQL API at /me on %s', (kind) => {
     const syntax = await gql('query { positions { id ');
     expect(syntax.status).toBe(200);
     expect(syntax.body.errors[0].message).toMatch(/^Syntax Error/);
+    expect(syntax.body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
     const unknown = await gql('{ positions { id salary } }');
+    // Each problem once (GraphQL's own rules run once, before the limits).
+    expect(unknown.body.errors).toHaveLength(1);
     expect(unknown.body.errors[0].message).toContain('Cannot query field "salary"');
+    expect(unknown.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const badVariable = await gql(INTERVIEW_DOCUMENTED, { id: 42 });
+    expect(badVariable.body.errors).toHaveLength(1);
     expect(badVariable.body.errors[0].message).toContain('$id');
+    expect(badVariable.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
     const notJson = await fetch(`${t.url}/me`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': ws.apiKey }, body: '{"query": ' });
     expect(notJson.status).toBe(400);
@@ -314,6 +320,7 @@ describe.each(databaseKinds)('Hireflix GraphQL API at /me on %s', (kind) => {
 
     const huge = await fetch(`${t.url}/me`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': ws.apiKey }, body: JSON.stringify({ query: `{ positions { id } } # ${'x'.repeat(300 * 1024)}` }) });
     expect(huge.status).toBe(413);
+    expect((await huge.json()).error).toMatchObject({ code: 'payload_too_large', message: 'The request body is larger than 256 KiB' });
 
     // Introspection works for clients that generate types from the schema.
     const types = dataOf(await gql('{ __schema { types { name } } }')).__schema.types.map((ty: any) => ty.name);

@@ -1,7 +1,7 @@
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { GraphQLError, specifiedRules, type ValidationContext } from 'graphql';
+import { GraphQLError, type ValidationContext } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/fetch';
 import { Hono } from 'hono';
 import type { ApiKeyService } from '../../api-keys/api-key.service.ts';
@@ -35,8 +35,8 @@ export function hireflixGraphqlRoutes(apiKeys: ApiKeyService, services: Hireflix
   const handler = createHandler<HireflixContext>({
     schema,
     context: (req) => contexts.get(req.raw)!,
+    // graphql-http runs GraphQL's specified rules itself, before these.
     validationRules: [
-      ...specifiedRules,
       maxDepthRule({ n: GRAPHQL_LIMITS.maxDepth, flattenFragments: true, ...reportAsValidationError }),
       costLimitRule({ maxCost: GRAPHQL_LIMITS.maxCost, flattenFragments: true, ...reportAsValidationError }),
       maxAliasesRule({ n: GRAPHQL_LIMITS.maxAliases, ...reportAsValidationError }),
@@ -70,14 +70,20 @@ function refuse(code: 'unauthenticated' | 'invalid_api_key', message: string): R
 
 /**
  * A service's AppError keeps its message and gains its code (and field errors) in `extensions`; any other
- * resolver failure is logged and answered without its details. Syntax and validation errors pass as they are.
+ * resolver failure is logged and answered without its details. A request GraphQL refuses before running it gets
+ * the codes Apollo-built clients know: GRAPHQL_PARSE_FAILED (syntax) or GRAPHQL_VALIDATION_FAILED (an unknown
+ * field, a wrong argument or variable, a limit).
  */
 function formatError(error: Readonly<GraphQLError | Error>, logger: Logger): GraphQLError | Error {
   if (!(error instanceof GraphQLError)) return error;
-  const original = error.originalError;
-  if (!original || original instanceof GraphQLError) return error;
   const rewrap = (message: string, extensions: Record<string, unknown>) =>
     new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions });
+  const original = error.originalError;
+  // No path: refused before any resolver ran (a variable's coercion error wraps another GraphQLError).
+  if ((!original || original instanceof GraphQLError) && !error.path && error.extensions.code === undefined) {
+    return rewrap(error.message, { ...error.extensions, code: error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED' });
+  }
+  if (!original || original instanceof GraphQLError) return error;
   if (original instanceof AppError) {
     return rewrap(original.message, { code: original.code, ...(original.details?.fields && { fields: original.details.fields }) });
   }
