@@ -156,7 +156,8 @@ export class RecordingService {
     await this.ctx.db.transaction().execute(async (trx) => {
       // Submits of one interview's answers go one at a time, so the last of two at once sees the other and submits the interview.
       const interviews = new InterviewRepository(trx);
-      await interviews.lock(interview.id);
+      // Expired by the sweep, cancelled or deleted by a recruiter since it was read: nothing is submitted.
+      this.candidates.assertOpen(await interviews.lock(interview.id));
       const txRepo = new AnswerRepository(trx);
       const moved = await txRepo.transition(answerId, ['recording'], { status: 'submitted', chunk_count: input.chunkCount, recorded_ms: input.recordedMs ?? null, submitted_at: now });
       if (!moved) return;

@@ -40,6 +40,8 @@ export interface CandidateInterviewView {
   limits: { maxChunkBytes: number; bytesPerSecond: number };
 }
 
+const linkNotFound = () => new AppError('link_not_found', 'This interview link is not valid. Check the link in your email.');
+
 const closedErrors = {
   expired: () => new AppError('invitation_expired', 'This interview has expired. Ask the recruiter for a new invitation.'),
   cancelled: () => new AppError('invitation_cancelled', 'This interview was cancelled by the recruiter.'),
@@ -57,11 +59,13 @@ export class CandidateService {
   async open(token: string): Promise<InterviewRow> {
     const repo = new InterviewRepository(this.ctx.db);
     const row = await repo.findByToken(token);
-    if (!row) throw new AppError('link_not_found', 'This interview link is not valid. Check the link in your email.');
+    if (!row) throw linkNotFound();
     return this.expiry.expireIfDue(row);
   }
 
-  assertOpen(interview: Pick<InterviewRow, 'status'>): void {
+  /** `undefined`: the interview is gone (deleted). */
+  assertOpen(interview: Pick<InterviewRow, 'status'> | undefined): void {
+    if (!interview) throw linkNotFound();
     if (interview.status === 'expired' || interview.status === 'cancelled' || interview.status === 'completed') throw closedErrors[interview.status]();
   }
 

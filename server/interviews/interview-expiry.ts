@@ -39,7 +39,8 @@ export class InterviewExpiry {
   private expire(workspaceId: string, id: string): Promise<number> {
     const now = this.ctx.clock.now();
     return this.ctx.db.transaction().execute(async (trx) => {
-      const moved = await new InterviewRepository(trx).transition(id, ['pending', 'in_progress'], { status: 'expired', expired_at: now, updated_at: now });
+      // Not once the candidate has submitted: the deadline was met, and the interview completes when processed.
+      const moved = await new InterviewRepository(trx).transition(id, ['pending', 'in_progress'], { status: 'expired', expired_at: now, updated_at: now }, { unsubmitted: true });
       if (moved) await this.webhookEvents.emit(trx, workspaceId, 'interview.status-change', id);
       return moved;
     });

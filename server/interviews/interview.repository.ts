@@ -147,7 +147,7 @@ export class InterviewRepository {
   lock(id: string) {
     return this.db
       .selectFrom('interviews')
-      .select(['id', 'score'])
+      .select(['id', 'score', 'status'])
       .where('id', '=', id)
       .$if(isPostgres(this.db), (q) => q.forUpdate())
       .executeTakeFirst();

@@ -365,6 +365,47 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect((await ws.api.get(`/api/interviews/${interview.id}`)).body.status).toBe('completed');
   });
 
+  it('a submit that meets a cancel made after the link was read submits nothing', async () => {
+    const { interview, token, candidate, questions } = await invite();
+    const answerId = await recordTake(candidate, token, questions[0]!.id);
+    const candidates = t.running.platform.services.candidates;
+    const open = candidates.open;
+    // The recruiter cancels between the submit's read of the link and its transaction.
+    candidates.open = async function (this: typeof candidates, ...args) {
+      const row = await open.apply(this, args);
+      expect((await ws.api.post(`/api/interviews/${interview.id}/cancel`)).status).toBe(200);
+      return row;
+    };
+    let submitted;
+    try {
+      submitted = await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
+    } finally {
+      candidates.open = open;
+    }
+    expect(submitted.status).toBe(410);
+    expect(submitted.body.error.code).toBe('invitation_cancelled');
+    expect((await candidate.get(`/api/candidate/${token}/answers/${answerId}/chunks`)).body.status).toBe('recording');
+    expect((await ws.api.get(`/api/interviews/${interview.id}`)).body).toMatchObject({ status: 'cancelled', submittedAt: null });
+  });
+
+  it('an interview submitted before its deadline is not expired by a sweep that read it just before', async () => {
+    const position = await createPosition(ws.api);
+    const res = await ws.api.post(`/api/positions/${position.id}/interviews`, { name: 'Just Intime', email: `intime${randomBytes(4).toString('hex')}@example.com`, sendEmail: false, expiresAt: t.clock.now() + 60_000 });
+    const token = res.body.url.public.split('/i/')[1] as string;
+    const candidate = new ApiClient(t.url);
+    const questions = (await candidate.get(`/api/candidate/${token}`)).body.questions as { id: string }[];
+    for (const q of questions) {
+      const answerId = await recordTake(candidate, token, q.id);
+      expect((await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length })).status).toBe(200);
+    }
+    t.clock.advance(61_000);
+    // What the sweep does with a row it found due a moment before the candidate submitted.
+    const expiry = (t.running.platform.services.interviews as unknown as { expiry: { expire(workspaceId: string, id: string): Promise<number> } }).expiry;
+    expect(await expiry.expire(ws.workspaceId, res.body.id)).toBe(0);
+    await t.drainJobs();
+    expect((await ws.api.get(`/api/interviews/${res.body.id}`)).body).toMatchObject({ status: 'completed', expiredAt: null });
+  });
+
   it('a candidate request with a JSON body over 2 MiB is refused before anything is read', async () => {
     const { token, candidate, questions } = await invite();
     const huge = await candidate.request('POST', `/api/candidate/${token}/questions/${questions[0]!.id}/takes`, Buffer.alloc(3 * 1024 * 1024, 32), { 'content-type': 'application/json' });
