@@ -74,7 +74,8 @@ export class HireflixInterviews {
       createdAt: row.created_at,
       candidate: candidateOf(row),
       score: row.score === null ? null : { value: row.score },
-      completed: row.completed_at,
+      // When the candidate submitted (the contract's meaning), once the interview is completed.
+      completed: row.completed_at === null ? null : (row.submitted_at ?? row.completed_at),
       deleted: deletedAt,
       archived: row.decision === 'discarded' ? row.decided_at : null,
       finalist: row.decision === 'shortlisted' ? row.decided_at : null,

@@ -60,14 +60,17 @@ describe.each(databaseKinds)('an ATS switched from Hireflix, end to end on %s', 
     expect(verifiedByHireflixSample(created!, secret)).toBe(true);
 
     // The candidate records every question through the candidate link; the worker finalises.
-    await completeInterview(t, invited.url.public, chunks, SECONDS);
+    // Processing ends a while after the submit: `completed` is when the candidate submitted, as the contract says.
+    await completeInterview(t, invited.url.public, chunks, SECONDS, 7_000);
+    const { submittedAt, completedAt } = (await ws.api.get(`/api/interviews/${invited.id}`)).body;
+    expect(completedAt - submittedAt).toBe(7_000);
     const finished = await eventsSince(1);
     expect(finished.map((e) => e.body.event)).toEqual(['interview.finish', 'interview.status-change']);
-    expect(finished[0]!.body.data).toMatchObject({ id: invited.id, status: 'completed', answered: true, completed: expect.any(Number), thumbnail: expect.stringContaining('/media/answers/') });
+    expect(finished[0]!.body.data).toMatchObject({ id: invited.id, status: 'completed', answered: true, completed: submittedAt, thumbnail: expect.stringContaining('/media/answers/') });
     expect(finished.every((e) => verifiedByHireflixSample(e, secret))).toBe(true);
 
     const { interview } = dataOf(await gql(INTERVIEW_DOCUMENTED, { id: invited.id }));
-    expect(interview).toMatchObject({ id: invited.id, status: 'completed', answered: true, completed: expect.any(Number), candidate: { email: 'casey@example.com' } });
+    expect(interview).toMatchObject({ id: invited.id, status: 'completed', answered: true, completed: submittedAt, candidate: { email: 'casey@example.com' } });
     expect(interview.questions).toHaveLength(2);
     for (const question of interview.questions) {
       expect(question.answered).toBe(true);

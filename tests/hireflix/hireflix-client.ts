@@ -59,8 +59,11 @@ export async function startReceiver(): Promise<{ url: string; received: Received
 
 const WEBM = 'video/webm;codecs=vp8,opus';
 
-/** The candidate records every question through the candidate API with real MediaRecorder-like chunks; jobs then finalise. */
-export async function completeInterview(t: TestPlatform, publicUrl: string, chunks: Buffer[], seconds: number): Promise<void> {
+/**
+ * The candidate records every question through the candidate API with real MediaRecorder-like chunks; jobs then
+ * finalise, `processingMs` (on the test clock) after the submit.
+ */
+export async function completeInterview(t: TestPlatform, publicUrl: string, chunks: Buffer[], seconds: number, processingMs = 0): Promise<void> {
   const token = publicUrl.split('/i/')[1]!;
   const candidate = new ApiClient(t.url);
   const state = await candidate.get(`/api/candidate/${token}`);
@@ -75,5 +78,6 @@ export async function completeInterview(t: TestPlatform, publicUrl: string, chun
     const submit = await candidate.post(`/api/candidate/${token}/answers/${take.body.answerId}/submit`, { chunkCount: chunks.length, recordedMs: seconds * 1000 });
     if (submit.status !== 200) throw new Error(`submit: ${submit.status} ${JSON.stringify(submit.body)}`);
   }
+  t.clock.advance(processingMs);
   await t.drainJobs();
 }
