@@ -221,6 +221,8 @@ describe.each(databaseKinds)('Hireflix GraphQL API at /me on %s', (kind) => {
     expect(lastNames(await list({ filter: { status: { equal: 'pending' } } }))).toEqual(['Echo']);
     expect(lastNames(await list({ filter: { status: { equal: 'shortlisted' } } }))).toEqual(['Charlie']);
     expect(lastNames(await list({ filter: { status: { in: ['pending', 'shortlisted'] } } }))).toEqual(['Echo', 'Charlie']);
+    expect(lastNames(await list({ filter: { status: { in: [] } } }))).toEqual([]);
+    expect(lastNames(await list({ filter: { status: { equal: 'completed', in: ['to_evaluate', 'expired'] } } }))).toEqual(['Delta', 'Bravo', 'Alpha']);
     expect(lastNames(await list({ filter: { lastName: { equal: 'bravo' } } }))).toEqual(['Bravo']);
     expect(lastNames(await list({ filter: { lastName: { regex: 'ha' } } }))).toEqual(['Charlie', 'Alpha']);
     expect(lastNames(await list({ filter: { email: { regex: '^delta\\..*@example.com$' } } }))).toEqual(['Delta']);

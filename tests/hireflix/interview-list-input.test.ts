@@ -28,6 +28,10 @@ describe('interviewList input', () => {
       page: { cursor: 'c', backward: true, order: 'desc', limit: 5 },
     });
     expect(interviewListQuery('p1', { filter: { status: { equal: 'pending', in: ['shortlisted'] } } }).filter.anyOf).toEqual([]);
+    // Two names of the same interviews match each other; an empty `in` names none.
+    expect(interviewListQuery('p1', { filter: { status: { equal: 'completed', in: ['to_evaluate'] } } }).filter.anyOf).toEqual([{ statuses: ['completed'], decision: 'undecided' }]);
+    expect(interviewListQuery('p1', { filter: { status: { in: [] } } }).filter.anyOf).toEqual([]);
+    expect(interviewListQuery('p1', { filter: { status: {} } }).filter.anyOf).toBeUndefined();
     try {
       interviewListQuery('p1', { filter: { status: { equal: 'hired' }, email: { regex: '[x]' } }, pagination: { limit: 0 } });
       expect.unreachable();

@@ -1,5 +1,5 @@
 import { statesOfHireflixStatus } from '../hireflix-interview.ts';
-import type { InterviewFilter, ScoreCondition } from '../../interviews/interview.service.ts';
+import type { InterviewFilter, InterviewState, ScoreCondition } from '../../interviews/interview.service.ts';
 import { emailKey } from '../../shared/email-address.ts';
 import { validationFailed, type FieldError } from '../../shared/errors.ts';
 
@@ -45,9 +45,13 @@ export function interviewListQuery(positionId: string, input: InterviewListInput
     const states = wanted.map((s) => statesOfHireflixStatus(s));
     const unknown = wanted.filter((_, i) => !states[i]);
     if (unknown.length) fields.push({ path: 'filter.status', message: `unknown status ${unknown.join(', ')}; use pending, to_evaluate, completed, shortlisted, discarded, expired or cancelled` });
-    // equal and in together must both hold: only a status named in both passes.
-    if (f.status.equal != null && f.status.in) filter.anyOf = f.status.in.includes(f.status.equal) ? [states[0]!] : [];
-    else if (wanted.length) filter.anyOf = states.filter((s) => s !== null);
+    const known = states.filter((s) => s !== null);
+    // equal and in together must both hold: equal's interviews pass if `in` names them too (completed and
+    // to_evaluate are the same ones). An empty `in` names none.
+    if (f.status.equal != null && f.status.in) {
+      const [equal, ...anyOf] = states;
+      filter.anyOf = equal && anyOf.some((s) => s && sameState(s, equal)) ? [equal] : [];
+    } else if (f.status.equal != null || f.status.in) filter.anyOf = known;
   }
   if (f?.email?.equal != null) filter.emailKey = emailKey(f.email.equal);
   if (f?.email?.regex != null) filter.emailLike = likeOf(f.email.regex, 'filter.email.regex', fields);
@@ -72,6 +76,10 @@ export function interviewListQuery(positionId: string, input: InterviewListInput
       limit,
     },
   };
+}
+
+function sameState(a: InterviewState, b: InterviewState): boolean {
+  return a.decision === b.decision && a.statuses.length === b.statuses.length && a.statuses.every((s) => b.statuses.includes(s));
 }
 
 /**
