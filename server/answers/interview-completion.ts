@@ -33,11 +33,12 @@ export class InterviewCompletion {
     return true;
   }
 
-  /** The assigned reviewer, or else the workspace's owners and admins. */
+  /** The assigned reviewer, or else (none assigned, or no longer a member) the workspace's owners and admins. */
   private async notifyReviewers(trx: Tx, interviewId: string): Promise<void> {
     const interview = (await new InterviewRepository(trx).findAnywhere(interviewId))!;
     const members = await new WorkspaceRepository(trx).listMembers(interview.workspace_id);
-    const reviewers = interview.reviewer_user_id ? members.filter((m) => m.id === interview.reviewer_user_id) : members.filter((m) => m.role !== 'reviewer');
+    const assigned = members.filter((m) => m.id === interview.reviewer_user_id);
+    const reviewers = assigned.length ? assigned : members.filter((m) => m.role !== 'reviewer');
     const candidateName = `${interview.candidate_first_name} ${interview.candidate_last_name}`.trim();
     for (const reviewer of reviewers) {
       await this.emails.queue(trx, {

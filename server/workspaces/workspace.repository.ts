@@ -90,7 +90,9 @@ export class WorkspaceRepository {
       .executeTakeFirst();
   }
 
-  removeMember(workspaceId: string, userId: string) {
+  /** The membership, and with it the member's assignments as reviewer of the workspace's interviews. */
+  async removeMember(workspaceId: string, userId: string) {
+    await this.db.updateTable('interviews').set({ reviewer_user_id: null }).where('workspace_id', '=', workspaceId).where('reviewer_user_id', '=', userId).execute();
     return this.db.deleteFrom('memberships').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).executeTakeFirst();
   }
 

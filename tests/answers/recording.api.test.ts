@@ -365,6 +365,24 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect((await ws.api.get(`/api/interviews/${interview.id}`)).body.status).toBe('completed');
   });
 
+  it('an interview whose assigned reviewer left the workspace is announced to the owners when it completes', async () => {
+    const reviewer = await t.joinMember(ws, 'reviewer');
+    const position = await createPosition(ws.api);
+    const res = await ws.api.post(`/api/positions/${position.id}/interviews`, { name: 'Rae Reviewed', email: `rae${randomBytes(4).toString('hex')}@example.com`, sendEmail: false, reviewerId: reviewer.userId });
+    expect(res.body.reviewerId).toBe(reviewer.userId);
+    expect((await ws.session.delete(`/api/members/${reviewer.userId}`)).status).toBe(204);
+    expect((await ws.api.get(`/api/interviews/${res.body.id}`)).body.reviewerId).toBeNull();
+    const token = res.body.url.public.split('/i/')[1] as string;
+    const candidate = new ApiClient(t.url);
+    for (const q of (await candidate.get(`/api/candidate/${token}`)).body.questions as { id: string }[]) {
+      const answerId = await recordTake(candidate, token, q.id);
+      expect((await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length })).status).toBe(200);
+    }
+    await t.drainJobs();
+    const emails = (await ws.api.get(`/api/emails?interviewId=${res.body.id}`)).body.items;
+    expect(emails.filter((e: any) => e.kind === 'completed').map((e: any) => e.to)).toEqual([ws.owner.email]);
+  });
+
   it('a submit that meets a cancel made after the link was read submits nothing', async () => {
     const { interview, token, candidate, questions } = await invite();
     const answerId = await recordTake(candidate, token, questions[0]!.id);
