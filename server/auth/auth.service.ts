@@ -87,7 +87,13 @@ export class AuthService {
     const user = await repo.findUser(session.user_id);
     if (!user) throw new AppError('unauthenticated', 'Your session has ended; log in again');
     const workspaces = await repo.listMembershipsOfUser(user.id);
-    const current = workspaces.find((w) => w.id === session.workspace_id) ?? null;
+    let current = workspaces.find((w) => w.id === session.workspace_id) ?? null;
+    if (!current && workspaces.length) {
+      // Removed from the selected workspace (or none selected) but a member elsewhere: the app opens there. Only
+      // here, where the app reads which workspace it shows; other requests never move to another workspace.
+      current = workspaces[0]!;
+      await new SessionRepository(this.ctx.db).setWorkspace(sessionIdHash, current.id);
+    }
     return {
       user: { id: user.id, email: user.email, name: user.name },
       workspaces,

@@ -230,6 +230,27 @@ describe.each(databaseKinds)('sessions and first-run setup on %s', (kind) => {
       expect((await person.get('/api/positions')).body.items.map((p: any) => p.name)).toEqual(['Alpha role']);
     });
 
+    it('a member removed from the workspace they are in opens the app in their other workspace, and no request moves there by itself', async () => {
+      const a = await t.createWorkspace('Gamma');
+      const b = await t.createWorkspace('Delta');
+      await createPosition(b.api, 'Delta role');
+      const invite = await a.session.post('/api/members/invitations', { email: b.owner.email, role: 'admin' });
+      const token = new URL(invite.body.acceptUrl).searchParams.get('token')!;
+      expect((await t.anonymous().post('/api/member-invitations/accept', { token, password: b.owner.password })).status).toBe(200);
+      const person = t.anonymous();
+      await person.login(b.owner.email, b.owner.password);
+      expect((await person.post('/api/auth/workspace', { workspaceId: a.workspaceId })).status).toBe(200);
+
+      expect((await a.session.delete(`/api/members/${b.ownerId}`)).status).toBe(204);
+      // A request sent for Gamma is refused, not carried out in Delta.
+      const refused = await person.post('/api/positions', { name: 'Meant for Gamma', questions: [{ title: 'q' }] });
+      expect(refused.status).toBe(403);
+      expect((await b.api.get('/api/positions')).body.items.map((p: any) => p.name)).toEqual(['Delta role']);
+      // The app, reading the session, opens in Delta.
+      expect((await person.get('/api/auth/session')).body).toMatchObject({ workspaceId: b.workspaceId, role: 'owner', workspaces: [{ id: b.workspaceId, name: 'Delta', role: 'owner' }] });
+      expect((await person.get('/api/positions')).body.items.map((p: any) => p.name)).toEqual(['Delta role']);
+    });
+
     it('refuses to switch to a workspace you are not in and stays where you were', async () => {
       const a = await t.createWorkspace();
       const stranger = await t.createWorkspace();
