@@ -4,14 +4,23 @@ import { validationFailed } from './errors.ts';
 /** Keyset cursors over (created_at, id), newest first: stable while rows are added. */
 export const encodeCursor = (createdAt: number, id: string): string => Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
 
-export function decodeCursor(cursor: string): { createdAt: number; id: string } {
+export const NOT_A_CURSOR = 'is not a cursor this API returned';
+
+/** The position a cursor holds; null when it is not one this API returned. */
+export function parseCursor(cursor: string): { createdAt: number; id: string } | null {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString());
     if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
   } catch {
-    // falls through to the validation error
+    // not JSON
   }
-  throw validationFailed([{ path: 'cursor', message: 'is not a cursor this API returned' }]);
+  return null;
+}
+
+export function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  const position = parseCursor(cursor);
+  if (!position) throw validationFailed([{ path: 'cursor', message: NOT_A_CURSOR }]);
+  return position;
 }
 
 /** Cuts the one extra row a query fetched to know whether there is a next page. */

@@ -243,9 +243,10 @@ describe.each(databaseKinds)('Hireflix GraphQL API at /me on %s', (kind) => {
     const bad = await gql(INTERVIEW_LIST, { id: listPosition.id, input: { filter: { status: { equal: 'archived' }, lastName: { regex: '(a|b)+' } }, pagination: { limit: 1000, lastCursor: 'garbage' } } });
     expect(bad.body.data.position).toBeNull();
     expect(bad.body.errors[0].extensions.code).toBe('validation_failed');
-    expect(bad.body.errors[0].extensions.fields.map((f: any) => f.path)).toEqual(['filter.status', 'filter.lastName.regex', 'pagination.limit']);
+    expect(bad.body.errors[0].extensions.fields.map((f: any) => f.path)).toEqual(['filter.status', 'filter.lastName.regex', 'pagination.lastCursor', 'pagination.limit']);
     const badCursor = await gql(INTERVIEW_LIST, { id: listPosition.id, input: { pagination: { lastCursor: 'garbage' } } });
-    expect(badCursor.body.errors[0].extensions).toMatchObject({ code: 'validation_failed', fields: [{ path: 'cursor', message: 'is not a cursor this API returned' }] });
+    expect(badCursor.body.errors[0].extensions).toMatchObject({ code: 'validation_failed', fields: [{ path: 'pagination.lastCursor', message: 'is not a cursor this API returned' }] });
+    expect(badCursor.body.errors[0].message).toContain('pagination.lastCursor: is not a cursor this API returned');
   });
 
   it('shows an API key nothing of another workspace and refuses missing or bad keys', async () => {

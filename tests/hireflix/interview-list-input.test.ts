@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { interviewListQuery, likeOf } from '../../server/hireflix/graphql/interview-list-input.ts';
+import { encodeCursor } from '../../server/shared/cursor.ts';
 import { AppError, type FieldError } from '../../server/shared/errors.ts';
 
 describe('interviewList input', () => {
@@ -23,9 +24,9 @@ describe('interviewList input', () => {
       filter: { positionId: 'p1', anyOf: [{ statuses: ['completed'], decision: 'undecided' }] },
       page: { cursor: undefined, backward: false, order: 'asc', limit: 20 },
     });
-    expect(interviewListQuery('p1', { filter: { status: { in: ['pending', 'discarded'] }, score: { greaterThan: 3, equal: null } }, pagination: { limit: 5, lastCursor: 'c', direction: 'BACKWARD' } })).toEqual({
+    expect(interviewListQuery('p1', { filter: { status: { in: ['pending', 'discarded'] }, score: { greaterThan: 3, equal: null } }, pagination: { limit: 5, lastCursor: encodeCursor(1, 'x'), direction: 'BACKWARD' } })).toEqual({
       filter: { positionId: 'p1', anyOf: [{ statuses: ['pending', 'in_progress'] }, { statuses: ['completed'], decision: 'discarded' }], score: [{ op: '>', value: 3 }] },
-      page: { cursor: 'c', backward: true, order: 'desc', limit: 5 },
+      page: { cursor: encodeCursor(1, 'x'), backward: true, order: 'desc', limit: 5 },
     });
     expect(interviewListQuery('p1', { filter: { status: { equal: 'pending', in: ['shortlisted'] } } }).filter.anyOf).toEqual([]);
     // Two names of the same interviews match each other; an empty `in` names none.

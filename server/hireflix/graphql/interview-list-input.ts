@@ -1,5 +1,6 @@
 import { statesOfHireflixStatus } from '../hireflix-interview.ts';
 import type { InterviewFilter, InterviewState, ScoreCondition } from '../../interviews/interview.service.ts';
+import { NOT_A_CURSOR, parseCursor } from '../../shared/cursor.ts';
 import { emailKey } from '../../shared/email-address.ts';
 import { validationFailed, type FieldError } from '../../shared/errors.ts';
 
@@ -63,6 +64,8 @@ export function interviewListQuery(positionId: string, input: InterviewListInput
       .map(([op, value]) => ({ op: scoreOps[op as NumberOp], value: value! }));
   }
 
+  const lastCursor = input?.pagination?.lastCursor ?? undefined;
+  if (lastCursor !== undefined && !parseCursor(lastCursor)) fields.push({ path: 'pagination.lastCursor', message: NOT_A_CURSOR });
   const limit = input?.pagination?.limit ?? DEFAULT_PAGE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) fields.push({ path: 'pagination.limit', message: `must be between 1 and ${MAX_PAGE}` });
   const sort = input?.sort?.[0];
@@ -70,7 +73,7 @@ export function interviewListQuery(positionId: string, input: InterviewListInput
   return {
     filter,
     page: {
-      cursor: input?.pagination?.lastCursor ?? undefined,
+      cursor: lastCursor,
       backward: input?.pagination?.direction === 'BACKWARD',
       order: sort?.direction === 'ASC' ? ('asc' as const) : ('desc' as const),
       limit,
