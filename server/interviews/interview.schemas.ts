@@ -30,7 +30,8 @@ export const CandidateInput = z
     reviewerId: z.string().max(64).nullish(),
     sendEmail: z.boolean().default(true).openapi({ description: 'false: create the link without emailing the candidate' }),
   })
-  .refine((c) => c.name || c.firstName, { message: 'name or firstName is required', path: ['name'] })
+  // Checked even when other fields are wrong, so every problem is reported at once.
+  .refine((c) => c.name || c.firstName, { message: 'name or firstName is required', path: ['name'], when: (p) => typeof p.value === 'object' && p.value !== null })
   .openapi('CandidateInput');
 
 export const BulkInviteInput = z

@@ -197,7 +197,15 @@ describe.each(databaseKinds)('invitations API on %s', (kind) => {
         expect(res.body.error.fields.map((f: any) => f.path)).toContain(field);
       }
       expect((cases[7]![0].email as string).length).toBeGreaterThanOrEqual(255);
+      // Every problem at once: no name and no email are both reported.
+      const empty = await invite(ws.api, p.id, { phone: 'call me maybe' });
+      expect(empty.body.error.fields.map((f: any) => f.path).sort()).toEqual(['email', 'name', 'phone']);
       expect(await interviewsOf(p.id)).toEqual([]);
+      // A pasted address with spaces around it is the address.
+      const spaced = await invite(ws.api, p.id, { name: 'Spaced Out', email: '  Spaced.Out@Example.com ' });
+      expect(spaced.status).toBe(201);
+      expect(spaced.body.candidate.email).toBe('Spaced.Out@Example.com');
+      await ws.api.delete(`/api/interviews/${spaced.body.id}`);
 
       const longest = await invite(ws.api, p.id, { name: 'y'.repeat(100), email: uniqueEmail() });
       expect(longest.status).toBe(201);
