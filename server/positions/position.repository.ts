@@ -1,4 +1,4 @@
-import type { DbExecutor } from '../db/database.ts';
+import { isPostgres, type DbExecutor } from '../db/database.ts';
 import type { PositionsTable, QuestionsTable } from '../db/schema.ts';
 
 export class PositionRepository {
@@ -8,8 +8,15 @@ export class PositionRepository {
     return this.db.insertInto('positions').values(position).execute();
   }
 
-  find(workspaceId: string, id: string) {
-    return this.db.selectFrom('positions').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  /** `forUpdate`: the row stays locked until the transaction ends (PostgreSQL; SQLite runs one writer at a time). */
+  find(workspaceId: string, id: string, options: { forUpdate?: boolean } = {}) {
+    return this.db
+      .selectFrom('positions')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .$if(!!options.forUpdate && isPostgres(this.db), (q) => q.forUpdate())
+      .executeTakeFirst();
   }
 
   list(workspaceId: string, archived: 'active' | 'archived' | 'all') {

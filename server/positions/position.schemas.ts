@@ -48,6 +48,9 @@ export const PositionUpdate = z
     name: text(200).min(1, 'is required').optional(),
     introMessage: text(10_000).optional(),
     questions: z.array(QuestionListItem).max(50).optional(),
+    expectedUpdatedAt: z.number().int().optional().openapi({
+      description: "The template's updatedAt this edit was made on: if someone saved it since, nothing is saved and the answer is 409 position_changed (so a full question list never undoes their changes)",
+    }),
   })
   .openapi('PositionUpdate');
 

@@ -76,8 +76,12 @@ export class PositionService {
   async update(workspaceId: string, id: string, input: z.infer<typeof PositionUpdate>): Promise<PositionView> {
     await this.ctx.db.transaction().execute(async (trx) => {
       const repo = new PositionRepository(trx);
-      const position = await repo.find(workspaceId, id);
+      // Locked: of two saves made on the same version, the second sees the first.
+      const position = await repo.find(workspaceId, id, { forUpdate: true });
       if (!position) throw new AppError('position_not_found', 'Position not found');
+      if (input.expectedUpdatedAt !== undefined && input.expectedUpdatedAt !== position.updated_at) {
+        throw new AppError('position_changed', 'Someone else saved this template after you opened it; reload it to see their changes', { updatedAt: position.updated_at });
+      }
       await repo.update(id, {
         ...(input.name !== undefined && { name: input.name }),
         ...(input.introMessage !== undefined && { intro_message: input.introMessage }),

@@ -31,6 +31,7 @@ export const errorStatus = {
   chunk_conflict: 409,
   answer_not_failed: 409,
   answer_processing: 409,
+  position_changed: 409,
   range_not_satisfiable: 416,
   invitation_expired: 410,
   invitation_cancelled: 410,

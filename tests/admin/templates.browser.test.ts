@@ -43,6 +43,34 @@ describe('interview templates in Chromium', { timeout: 60_000 }, () => {
     expect(saved.questions[0]).toMatchObject({ title: 'Tell us about your favourite coffee', retakes: 3, thinkTimeSeconds: 10, maxAnswerSeconds: 60 });
   });
 
+  it("refuses a save made on a version someone else has since saved, and reloads theirs", async () => {
+    const florist = await createPosition(ws.api, 'Florist');
+    await admin.goto('/admin/templates');
+    await admin.link('Edit Florist').click();
+    await admin.heading('Edit template').waitFor();
+    // A colleague adds a question while this editor is open.
+    t.clock.advance(1000);
+    expect((await ws.api.post(`/api/positions/${florist.id}/questions`, { title: 'Added by a colleague' })).status).toBe(201);
+    await admin.page.getByLabel('Template name').fill('Florist, my version');
+    await admin.button('Save changes').click();
+    const alert = admin.page.getByRole('alert').filter({ hasText: 'Someone else saved this template' });
+    await alert.waitFor();
+    const kept = (await ws.api.get(`/api/positions/${florist.id}`)).body;
+    expect(kept.name).toBe('Florist');
+    expect(kept.questions.map((q: { title: string }) => q.title)).toContain('Added by a colleague');
+    await alert.getByRole('button', { name: 'Reload the template (your unsaved changes are lost)' }).click();
+    await admin.page.locator('question-editor').nth(2).waitFor();
+    expect(await admin.page.getByLabel('Template name').inputValue()).toBe('Florist');
+    expect(await admin.page.locator('question-editor').count()).toBe(3);
+    // Their version is now the one edited: saving works.
+    await admin.page.getByLabel('Template name').fill('Florist, our version');
+    await admin.button('Save changes').click();
+    await admin.page.getByRole('status').filter({ hasText: 'Template saved.' }).waitFor();
+    const saved = (await ws.api.get(`/api/positions/${florist.id}`)).body;
+    expect(saved.name).toBe('Florist, our version');
+    expect(saved.questions).toHaveLength(3);
+  });
+
   it('duplicates a template and opens the copy to edit', async () => {
     await admin.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Templates' }).click();
     await admin.button('Duplicate Barista').click();

@@ -76,12 +76,25 @@ describe.each(databaseKinds)('positions API on %s', (kind) => {
     const reordering = await ws.api.patch(`/api/positions/${p.id}`, { questions: [{ id: replaced.body.questions[1].id }, { id: q1, retakes: 3 }] });
     expect(reordering.status).toBe(200);
     expect(reordering.body.questions).toEqual([replaced.body.questions[1], { ...replaced.body.questions[0], retakes: 3 }]);
+    // An edit made on an older version is refused whole: the full list would undo what was saved since.
+    const version = reordering.body.updatedAt;
+    t.clock.advance(1000);
+    expect((await ws.api.post(`/api/positions/${p.id}/questions`, { title: 'Saved meanwhile' })).status).toBe(201);
+    const stale = await ws.api.patch(`/api/positions/${p.id}`, { name: 'Stale edit', questions: [{ id: q1 }], expectedUpdatedAt: version });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('position_changed');
+    const current = (await ws.api.get(`/api/positions/${p.id}`)).body;
+    expect(current).toMatchObject({ name: 'New name' });
+    expect(current.questions.map((q: any) => q.title)).toContain('Saved meanwhile');
+    const fresh = await ws.api.patch(`/api/positions/${p.id}`, { questions: [...reordering.body.questions.map((q: any) => ({ id: q.id }))], expectedUpdatedAt: current.updatedAt });
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.questions).toEqual(reordering.body.questions);
     const unknown = await ws.api.patch(`/api/positions/${p.id}`, { questions: [{ id: 'nope', title: 'x' }] });
     expect(unknown.status).toBe(400);
     const untitled = await ws.api.patch(`/api/positions/${p.id}`, { name: 'Not saved', questions: [{ id: q1 }, { description: 'no title' }] });
     expect(untitled.status).toBe(400);
     expect(untitled.body.error.fields).toEqual([expect.objectContaining({ path: 'questions.1.title', message: 'is required' })]);
-    expect((await ws.api.get(`/api/positions/${p.id}`)).body).toMatchObject({ name: 'New name', questions: reordering.body.questions });
+    expect((await ws.api.get(`/api/positions/${p.id}`)).body).toMatchObject({ name: 'New name', questions: fresh.body.questions });
   });
 
   it('duplicates and archives', async () => {

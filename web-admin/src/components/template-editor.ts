@@ -63,6 +63,12 @@ export class TemplateEditor extends LitElement {
       textarea#intro {
         min-height: 7rem;
       }
+      .notice p {
+        margin: 0;
+      }
+      .notice p + p {
+        margin-top: 0.25rem;
+      }
       @media (max-width: 1000px) {
         .layout {
           grid-template-columns: 1fr;
@@ -163,7 +169,7 @@ export class TemplateEditor extends LitElement {
       </div>
       <div class="layout">
         <form @submit=${this.onSubmit} novalidate>
-          ${this.error ? html`<div class="notice error" role="alert">${this.error instanceof ApiError && this.error.fields.length ? 'Please fix the highlighted fields.' : errorMessage(this.error)}</div>` : nothing}
+          ${this.error ? this.renderError(this.error) : nothing}
           ${this.saved ? html`<div class="notice success" role="status">Template saved.</div>` : nothing}
           <div class="card">
             <div class="field">
@@ -205,6 +211,30 @@ export class TemplateEditor extends LitElement {
         </aside>
       </div>`;
   }
+
+  /**
+   * Field messages show at their fields; one about no field shown here (the question list as a whole), else the
+   * person would be told to fix something nothing points at. Someone else's save is met with a reload.
+   */
+  private renderError(error: ApiError | string) {
+    if (error instanceof ApiError && error.code === 'position_changed') {
+      return html`<div class="notice error" role="alert">
+        ${error.message}.
+        <button type="button" class="secondary small" @click=${this.reloadDiscarding}>Reload the template<span class="visually-hidden"> (your unsaved changes are lost)</span></button>
+      </div>`;
+    }
+    if (!(error instanceof ApiError) || !error.fields.length) return html`<div class="notice error" role="alert">${errorMessage(error)}</div>`;
+    const unplaced = error.fields.filter((f) => f.path !== 'name' && !/^questions\.\d+\./.test(f.path));
+    return html`<div class="notice error" role="alert">
+      ${unplaced.length < error.fields.length ? html`<p>Please fix the highlighted fields.</p>` : nothing}
+      ${unplaced.map((f) => html`<p>${f.path === 'questions' ? 'Questions' : f.path}: ${f.message}</p>`)}
+    </div>`;
+  }
+
+  private reloadDiscarding = async () => {
+    this.dirty = false;
+    await this.load();
+  };
 
   private edit(apply: () => void, fieldPaths: string[] = []) {
     apply();
@@ -312,7 +342,7 @@ export class TemplateEditor extends LitElement {
     try {
       const draft = { ...this.draft, name: this.draft.name.trim() };
       if (this.positionId) {
-        const position = await updatePosition(this.positionId, draft);
+        const position = await updatePosition(this.positionId, draft, this.original?.updatedAt);
         this.original = position;
         this.questions = position.questions.map((q) => this.keyed(q));
         this.dirty = false;

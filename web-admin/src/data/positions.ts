@@ -42,8 +42,12 @@ export const getPosition = (id: string) => api.get<Position>(`/positions/${encod
 
 export const createPosition = (draft: PositionDraft) => api.post<Position>('/positions', draft);
 
-/** Saves name, intro and the full ordered question list (questions with an id keep their identity). */
-export const updatePosition = (id: string, draft: PositionDraft) => api.patch<Position>(`/positions/${encodeURIComponent(id)}`, draft);
+/**
+ * Saves name, intro and the full ordered question list (questions with an id keep their identity), only if the
+ * template is still the version `expectedUpdatedAt` names (else ApiError position_changed).
+ */
+export const updatePosition = (id: string, draft: PositionDraft, expectedUpdatedAt?: number) =>
+  api.patch<Position>(`/positions/${encodeURIComponent(id)}`, { ...draft, expectedUpdatedAt });
 
 export const duplicatePosition = (id: string, name?: string) => api.post<Position>(`/positions/${encodeURIComponent(id)}/duplicate`, name ? { name } : {});
 
