@@ -138,8 +138,17 @@ describe('the admin app: a recruiter’s day in Chromium', { timeout: 120_000 },
     await dialog.getByLabel('First name').fill('Ada');
     await dialog.getByLabel('Last name').fill('Lovelace');
     await dialog.getByLabel('Email', { exact: true }).fill(ada.email);
+    const dayOf = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    // A deadline the server refuses is explained at the deadline, which gets the focus; nothing is invited.
+    await dialog.getByLabel('Deadline').fill(dayOf(new Date(Date.now() + 2 * 366 * 86400_000)));
+    await dialog.getByRole('button', { name: 'Send invitation' }).click();
+    await dialog.getByText('must be within a year').waitFor();
+    await dialog.getByRole('alert').getByText('Please fix the highlighted fields.').waitFor();
+    expect(await dialog.getByLabel('Deadline').getAttribute('aria-invalid')).toBe('true');
+    expect(await dialog.getByLabel('Deadline').evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).toBe(true);
+    expect((await ws.api.get(`/api/interviews?positionId=${positionId}`)).body.items).toEqual([]);
     const deadline = new Date(Date.now() + 7 * 86400_000);
-    const day = `${deadline.getFullYear()}-${String(deadline.getMonth() + 1).padStart(2, '0')}-${String(deadline.getDate()).padStart(2, '0')}`;
+    const day = dayOf(deadline);
     await dialog.getByLabel('Deadline').fill(day);
     await admin.shot('invite-one');
     await expectUsable();

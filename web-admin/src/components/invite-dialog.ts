@@ -3,7 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { ApiError, errorMessage } from '../data/api-client.ts';
 import { bulkInvite, bulkInviteCsv, inviteCandidate, type BulkInviteReport, type Interview } from '../data/interviews.ts';
 import { copyText } from '../lib/clipboard.ts';
-import { endOfLocalDay, formatDate, plural, todayInputValue } from '../lib/format.ts';
+import { dayInputValue, endOfLocalDay, formatDate, plural, todayInputValue } from '../lib/format.ts';
 import { parsePastedCandidates } from '../lib/pasted-candidates.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import { deepActiveElement } from './confirm-dialog.ts';
@@ -170,7 +170,16 @@ export class InviteDialog extends LitElement {
         ${message ? html`<span class="field-error" id="${id}-error">${message}</span>` : nothing}
       </div>`;
     };
-    return html`${this.error ? html`<p class="notice error" role="alert">${this.error instanceof ApiError ? this.error.message : this.error}</p>` : nothing}
+    const deadlineError = fieldError('expiresAt');
+    // Field messages show at their fields; the alert says so, and carries any message no field here shows.
+    const shown = ['firstName', 'lastName', 'email', 'phone', 'expiresAt'];
+    const alert = this.error instanceof ApiError && this.error.fields.length
+      ? [
+          ...(this.error.fields.some((f) => shown.includes(f.path)) ? ['Please fix the highlighted fields.'] : []),
+          ...this.error.fields.filter((f) => !shown.includes(f.path)).map((f) => `${f.path}: ${f.message}`),
+        ].join(' ')
+      : this.error instanceof ApiError ? this.error.message : this.error;
+    return html`${this.error ? html`<p class="notice error" role="alert">${alert}</p>` : nothing}
       <fieldset>
         <legend class="visually-hidden">How to invite</legend>
         <div class="modes">
@@ -202,8 +211,10 @@ export class InviteDialog extends LitElement {
       <div class="options">
         <div class="field">
           <label for="expiresAt">Deadline <span class="hint" style="display:inline">(optional)</span></label>
-          <input id="expiresAt" name="expiresAt" type="date" min=${todayInputValue()} aria-describedby="expires-hint" />
-          <span class="hint" id="expires-hint">Candidates must finish by the end of this day.</span>
+          <input id="expiresAt" name="expiresAt" type="date" min=${todayInputValue()} max=${dayInputValue(365)}
+            aria-invalid=${deadlineError ? 'true' : 'false'} aria-describedby=${deadlineError ? 'expires-hint expiresAt-error' : 'expires-hint'} />
+          <span class="hint" id="expires-hint">Candidates must finish by the end of this day, within a year.</span>
+          ${deadlineError ? html`<span class="field-error" id="expiresAt-error">${deadlineError}</span>` : nothing}
         </div>
         <div class="field">
           <label class="check"><input type="checkbox" name="sendEmail" checked /> Email the invitation now</label>

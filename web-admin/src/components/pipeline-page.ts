@@ -421,6 +421,8 @@ export class PipelinePage extends LitElement {
   }
 
   private filtersChanged() {
+    // A selection is of the rows in view: rows the new filters hide must not stay selected, counted or acted on.
+    this.selected = new Set();
     this.page = 1;
     this.writeQuery();
     void this.loadInterviews();

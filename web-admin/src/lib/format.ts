@@ -49,9 +49,13 @@ export function endOfLocalDay(value: string): string | null {
 }
 
 /** Today as an <input type="date"> value, for its `min`. */
-export function todayInputValue(): string {
-  const now = new Date();
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+/** A local day as `<input type="date">` writes it, `days` from today. */
+export function dayInputValue(days = 0): string {
+  const day = new Date();
+  day.setDate(day.getDate() + days);
+  return `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
 }
+
+export const todayInputValue = (): string => dayInputValue(0);
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
