@@ -86,7 +86,7 @@ describe('a failed answer in the admin app', { timeout: 90_000 }, () => {
 
     // The storage is back; the admin asks for the answer again.
     for (const { seq, storage_key } of keys) await db.updateTable('answer_chunks').set({ storage_key }).where('answer_id', '=', answerIds[0]!).where('seq', '=', seq).execute();
-    await failed.getByRole('button', { name: 'Process it again' }).click();
+    await failed.getByRole('button', { name: 'Process it again (question 1)' }).click();
     await failed.getByText('The recording is being processed.', { exact: false }).waitFor();
     // Being processed again: it completes by itself, nothing to cancel.
     expect(await admin.button('Cancel invitation').count()).toBe(0);

@@ -71,6 +71,40 @@ describe('interview templates in Chromium', { timeout: 60_000 }, () => {
     expect(saved.questions).toHaveLength(3);
   });
 
+  it('asks before a link or Back leaves unsaved changes, and stays when told to', async () => {
+    const tailor = await createPosition(ws.api, 'Tailor');
+    await admin.goto('/admin/templates');
+    await admin.link('Edit Tailor').click();
+    await admin.heading('Edit template').waitFor();
+    await admin.page.getByLabel('Template name').fill('Tailor, unsaved');
+    const templatesLink = admin.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Templates' });
+    const answers: boolean[] = [false, false, true];
+    const asked: string[] = [];
+    const onDialog = async (dialog: import('playwright-core').Dialog) => {
+      asked.push(dialog.message());
+      if (answers.shift()) await dialog.accept();
+      else await dialog.dismiss();
+    };
+    admin.page.on('dialog', onDialog);
+    try {
+      await templatesLink.click();
+      await expect.poll(() => asked.length).toBe(1);
+      expect(asked[0]).toContain('without saving');
+      expect(new URL(admin.page.url()).pathname).toBe(`/admin/templates/${tailor.id}/edit`);
+      expect(await admin.page.getByLabel('Template name').inputValue()).toBe('Tailor, unsaved');
+      await admin.page.goBack();
+      await expect.poll(() => asked.length).toBe(2);
+      await expect.poll(() => new URL(admin.page.url()).pathname).toBe(`/admin/templates/${tailor.id}/edit`);
+      expect(await admin.page.getByLabel('Template name').inputValue()).toBe('Tailor, unsaved');
+      await templatesLink.click();
+      await admin.heading('Interview templates').waitFor();
+    } finally {
+      admin.page.off('dialog', onDialog);
+    }
+    expect(asked).toHaveLength(3);
+    expect((await ws.api.get(`/api/positions/${tailor.id}`)).body.name).toBe('Tailor');
+  });
+
   it('duplicates a template and opens the copy to edit', async () => {
     await admin.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Templates' }).click();
     await admin.button('Duplicate Barista').click();

@@ -4,7 +4,7 @@ import { keyed } from 'lit/directives/keyed.js';
 import { SESSION_ENDED_EVENT, errorMessage } from '../data/api-client.ts';
 import { disconnectLiveUpdates, reconnectLiveUpdates } from '../data/live-updates.ts';
 import { canManage, loadSession, logout, needsSetup, switchWorkspace, type Session } from '../data/session.ts';
-import { NAVIGATE_EVENT, PUBLIC_ROUTES, interceptLinkClicks, navigate, parseRoute, urls, type Route } from '../lib/router.ts';
+import { NAVIGATE_EVENT, PUBLIC_ROUTES, interceptLinkClicks, mayLeave, navigate, parseRoute, urls, type Route } from '../lib/router.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './app-header.ts';
 import './join-page.ts';
@@ -79,11 +79,13 @@ export class AdminApp extends LitElement {
   @state() private announcement = '';
   @query('main') private main?: HTMLElement;
   private routeChanged = false;
+  /** The address of the page shown. */
+  private shownUrl = location.pathname + location.search;
 
   connectedCallback(): void {
     super.connectedCallback();
     interceptLinkClicks(this);
-    window.addEventListener('popstate', this.onLocationChange);
+    window.addEventListener('popstate', this.onPopState);
     window.addEventListener(NAVIGATE_EVENT, this.onLocationChange);
     window.addEventListener(SESSION_ENDED_EVENT, this.onSessionEnded);
     this.addEventListener('announce', this.onAnnounce as EventListener);
@@ -94,7 +96,7 @@ export class AdminApp extends LitElement {
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('popstate', this.onLocationChange);
+    window.removeEventListener('popstate', this.onPopState);
     window.removeEventListener(NAVIGATE_EVENT, this.onLocationChange);
     window.removeEventListener(SESSION_ENDED_EVENT, this.onSessionEnded);
   }
@@ -123,7 +125,14 @@ export class AdminApp extends LitElement {
     }
   }
 
+  /** Back or forward: the browser has already moved, so staying means putting the page's address back. */
+  private onPopState = () => {
+    if (mayLeave()) this.onLocationChange();
+    else history.pushState(null, '', this.shownUrl);
+  };
+
   private onLocationChange = () => {
+    this.shownUrl = location.pathname + location.search;
     this.route = parseRoute(location.pathname, location.search);
     this.routeChanged = true;
     document.title = `${routeTitles[this.route.name]} · Interviews`;

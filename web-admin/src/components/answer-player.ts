@@ -94,7 +94,7 @@ export class AnswerPlayer extends LitElement {
         <div>
           <p>The recording could not be processed${answer.processingError ? `: ${answer.processingError}` : ''}.</p>
           ${this.canRetry
-            ? html`<p>The candidate's upload is kept. <button ?disabled=${this.retrying} @click=${this.onRetry}>${this.retrying ? 'Queuing…' : 'Process it again'}</button></p>`
+            ? html`<p>The candidate's upload is kept. <button ?disabled=${this.retrying} @click=${this.onRetry}>${this.retrying ? 'Queuing…' : 'Process it again'}<span class="visually-hidden"> (question ${this.index + 1})</span></button></p>`
             : html`<p>An owner or admin can have it processed again.</p>`}
         </div>
       </div>`;

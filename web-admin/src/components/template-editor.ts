@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { ApiError, errorMessage } from '../data/api-client.ts';
 import { QUESTION_DEFAULTS, createPosition, getPosition, updatePosition, type Position, type PositionDraft, type QuestionDraft } from '../data/positions.ts';
 import { announce, setPageTitle } from '../lib/events.ts';
-import { navigate, urls } from '../lib/router.ts';
+import { askBeforeLeaving, navigate, urls } from '../lib/router.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './question-editor.ts';
 import type { QuestionChange, QuestionEditor } from './question-editor.ts';
@@ -94,16 +94,22 @@ export class TemplateEditor extends LitElement {
   private nextKey = 1;
   private dirty = false;
   private original: Position | null = null;
+  private stopAsking?: () => void;
 
   connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('beforeunload', this.onBeforeUnload);
+    this.stopAsking = askBeforeLeaving(this.mayLeave);
   }
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('beforeunload', this.onBeforeUnload);
+    this.stopAsking?.();
   }
+
+  /** Leaving through the app with unsaved changes asks first. */
+  private mayLeave = (): boolean => !this.dirty || window.confirm('Leave this template without saving? Your changes will be lost.');
 
   private onBeforeUnload = (event: BeforeUnloadEvent) => {
     if (this.dirty) event.preventDefault();

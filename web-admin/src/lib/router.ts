@@ -76,6 +76,22 @@ export function navigate(url: string, options: { replace?: boolean } = {}): void
   window.dispatchEvent(new CustomEvent(NAVIGATE_EVENT));
 }
 
+let leaveCheck: (() => boolean) | null = null;
+
+/**
+ * The open page's question before the person leaves it through the app (a link, back or forward): false keeps
+ * them there, e.g. with unsaved work. Returns the call that withdraws it (when the page goes; a page opened
+ * meanwhile keeps its own). Closing the tab is the page's beforeunload.
+ */
+export function askBeforeLeaving(check: () => boolean): () => void {
+  leaveCheck = check;
+  return () => {
+    if (leaveCheck === check) leaveCheck = null;
+  };
+}
+
+export const mayLeave = (): boolean => !leaveCheck || leaveCheck();
+
 /** The app's own links are followed without a page load; modified clicks (new tab) are left to the browser. */
 export function interceptLinkClicks(root: EventTarget): void {
   root.addEventListener('click', (event) => {
@@ -85,6 +101,6 @@ export function interceptLinkClicks(root: EventTarget): void {
     if (!anchor || anchor.target || anchor.hasAttribute('download') || anchor.origin !== location.origin) return;
     if (!anchor.pathname.startsWith(`${BASE}/`) && anchor.pathname !== BASE) return;
     e.preventDefault();
-    navigate(anchor.pathname + anchor.search);
+    if (mayLeave()) navigate(anchor.pathname + anchor.search);
   });
 }
