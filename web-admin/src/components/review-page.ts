@@ -16,6 +16,8 @@ import './candidate-card.ts';
 import './comment-thread.ts';
 import './confirm-dialog.ts';
 import type { ConfirmDialog } from './confirm-dialog.ts';
+import './invitation-edit-dialog.ts';
+import type { InvitationEditDialog } from './invitation-edit-dialog.ts';
 import './score-input.ts';
 import './status-badge.ts';
 
@@ -163,6 +165,7 @@ export class ReviewPage extends LitElement {
   @state() private order: PipelineOrder | null = null;
   @state() private copied = '';
   @query('confirm-dialog') private confirm!: ConfirmDialog;
+  @query('invitation-edit-dialog') private editDialog!: InvitationEditDialog;
   private unsubscribe?: () => void;
   private saveChain: Promise<unknown> = Promise.resolve();
 
@@ -289,7 +292,8 @@ export class ReviewPage extends LitElement {
           ${this.renderLinks(i)}
         </aside>
       </div>
-      <confirm-dialog></confirm-dialog>`;
+      <confirm-dialog></confirm-dialog>
+      <invitation-edit-dialog @invitation-updated=${this.onInvitationUpdated}></invitation-edit-dialog>`;
   }
 
   /** Submitted, with an answer whose processing failed for good and none still being processed: it will not complete by itself. */
@@ -349,7 +353,8 @@ export class ReviewPage extends LitElement {
             </button>`
         : nothing}
       ${admin && isOpen(i) && i.submittedAt === null
-        ? html`<button class="secondary" ?disabled=${this.busy} @click=${this.onResend}>Email the invitation again</button>`
+        ? html`<button class="secondary" ?disabled=${this.busy} @click=${() => this.editDialog.open(i)}>Edit invitation</button>
+            <button class="secondary" ?disabled=${this.busy} @click=${this.onResend}>Email the invitation again</button>`
         : nothing}
       ${admin && isOpen(i) && (i.submittedAt === null || this.processingFailed())
         ? html`<button class="danger secondary" ?disabled=${this.busy} @click=${this.onCancel}>Cancel invitation</button>`
@@ -463,6 +468,11 @@ export class ReviewPage extends LitElement {
       this.busy = false;
     }
   }
+
+  private onInvitationUpdated = (event: CustomEvent<{ interview: InterviewDetail; emailed: boolean }>) => {
+    this.interview = event.detail.interview;
+    announce(this, event.detail.emailed ? `Invitation saved and emailed to ${event.detail.interview.candidate.email}` : 'Invitation saved');
+  };
 
   private async onResend() {
     const i = this.interview!;

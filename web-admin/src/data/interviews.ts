@@ -104,6 +104,19 @@ export const bulkInviteCsv = (positionId: string, csv: string, options: BulkOpti
     query: { expiresAt: options.expiresAt ?? undefined, sendEmail: options.sendEmail ? undefined : 'false' },
   });
 
+export interface InvitationUpdate {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  phone?: string | null;
+  /** ISO date-time; null: no deadline. */
+  expiresAt?: string | null;
+  reviewerId?: string | null;
+}
+
+/** Before the candidate submits (else ApiError interview_locked). */
+export const updateInvitation = (id: string, changes: InvitationUpdate) => api.patch<InterviewDetail>(`/interviews/${encodeURIComponent(id)}`, changes);
+
 export const cancelInterview = (id: string) => api.post<InterviewDetail>(`/interviews/${encodeURIComponent(id)}/cancel`);
 
 /** Emails the invitation again: the pipeline's "remind". */

@@ -49,11 +49,16 @@ export function endOfLocalDay(value: string): string | null {
 }
 
 /** Today as an <input type="date"> value, for its `min`. */
-/** A local day as `<input type="date">` writes it, `days` from today. */
+/** The local day of `date` as `<input type="date">` writes it. */
+export function dateInputValue(date: Date): string {
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+}
+
+/** The local day `days` from today, as `<input type="date">` writes it. */
 export function dayInputValue(days = 0): string {
   const day = new Date();
   day.setDate(day.getDate() + days);
-  return `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+  return dateInputValue(day);
 }
 
 export const todayInputValue = (): string => dayInputValue(0);
