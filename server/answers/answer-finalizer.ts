@@ -52,7 +52,8 @@ export class AnswerFinalizer {
           await this.finalize(answerId);
         } catch (error) {
           const message = (error instanceof Error ? error.message : String(error)).slice(0, 4000);
-          await new AnswerRepository(this.ctx.db).update(answerId, {
+          // Only while it is still being processed: a run whose lease ran out must not mark a ready answer failed.
+          await new AnswerRepository(this.ctx.db).transition(answerId, ['submitted', 'failed'], {
             processing_error: message,
             processing_attempts: attempt,
             ...(attempt >= maxAttempts ? { status: 'failed' as const } : {}),
@@ -176,6 +177,8 @@ export class AnswerFinalizer {
           const current = await txRepo.find(answerId);
           return current?.status === 'ready';
         }
+        // The recorded chunks by key (deleted even where S3 refuses listing), and their folder for any a crash left unrecorded.
+        await this.garbage.add(trx, chunks.map((c) => c.storage_key));
         await this.garbage.addFolders(trx, [answerChunkFolder(answer.interview_id, answerId)]);
         await txRepo.deleteChunks(answerId);
         await this.completion.completeIfFinal(trx, answer.interview_id);

@@ -133,4 +133,15 @@ export class AnswerRepository {
   deleteChunks(answerId: string, fromSeq = 0) {
     return this.db.deleteFrom('answer_chunks').where('answer_id', '=', answerId).where('seq', '>=', fromSeq).execute();
   }
+
+  /** Every storage key an interview's answers use, for deletion. */
+  storageKeysOfInterview(interviewId: string) {
+    return Promise.all([
+      this.db.selectFrom('answer_chunks').innerJoin('answers', 'answers.id', 'answer_chunks.answer_id').select('answer_chunks.storage_key as key').where('answers.interview_id', '=', interviewId).execute(),
+      this.db.selectFrom('answers').select(['media_key', 'thumbnail_key']).where('interview_id', '=', interviewId).execute(),
+    ]).then(([chunks, answers]) => [
+      ...chunks.map((c) => c.key),
+      ...answers.flatMap((a) => [a.media_key, a.thumbnail_key]).filter((k): k is string => !!k),
+    ]);
+  }
 }

@@ -72,6 +72,8 @@ export class RecordingService {
         finalized_at: null,
       });
       await new InterviewRepository(trx).transition(interview.id, ['pending'], { status: 'in_progress', started_at: now, updated_at: now });
+      const discardedKeys = (await Promise.all(discarded.map((d) => repo.chunksOf(d.id)))).flat().map((c) => c.storage_key);
+      await this.garbage.add(trx, discardedKeys);
       await this.garbage.addFolders(trx, discarded.map((d) => answerChunkFolder(interview.id, d.id)));
       for (const old of discarded) await repo.deleteChunks(old.id);
       return { answerId, take, takesLeft: allowed - take };

@@ -318,6 +318,7 @@ export class InterviewService {
       const payload = await this.hireflix.build(trx, id, this.ctx.clock.now());
       if (payload) await this.webhookEvents.emit(trx, workspaceId, 'interview.delete', id, payload);
       // The rows go now; their recordings are removed from storage by a durable job.
+      await this.garbage.add(trx, await new AnswerRepository(trx).storageKeysOfInterview(id));
       await this.garbage.addFolders(trx, [interviewFolder(id)]);
       await new InterviewRepository(trx).delete(id);
     });

@@ -39,17 +39,42 @@ export class StorageGarbage {
     await this.add(executor, folders.map((folder) => `${folder}${FOLDER_MARK}`));
   }
 
+  /**
+   * Keys first, then folders one by one: a folder that cannot be listed (an S3 policy without s3:ListBucket) keeps
+   * its row for the next run and holds up nothing else; the run then fails, so the job is tried again later.
+   */
   job(): JobHandler {
     return {
       run: async () => {
-        for (;;) {
-          const batch = await this.db.selectFrom('storage_garbage').select('storage_key').orderBy('created_at').limit(500).execute();
-          if (batch.length === 0) return;
-          const entries = batch.map((b) => b.storage_key);
-          const folders = entries.filter((entry) => entry.endsWith(FOLDER_MARK));
-          await this.storage.delete(entries.filter((entry) => !entry.endsWith(FOLDER_MARK)));
-          for (const folder of folders) await this.storage.deleteFolder(folder.slice(0, -FOLDER_MARK.length));
-          await this.db.deleteFrom('storage_garbage').where('storage_key', 'in', entries).execute();
+        const failed: { folder: string; error: unknown }[] = [];
+        const entryOf = (where: 'keys' | 'folders', skip = 0) =>
+          this.db
+            .selectFrom('storage_garbage')
+            .select('storage_key')
+            .where('storage_key', where === 'folders' ? 'like' : 'not like', `%${FOLDER_MARK}`)
+            .orderBy('created_at')
+            .orderBy('storage_key')
+            .limit(500)
+            .offset(skip)
+            .execute()
+            .then((rows) => rows.map((r) => r.storage_key));
+        for (let keys = await entryOf('keys'); keys.length; keys = await entryOf('keys')) {
+          await this.storage.delete(keys);
+          await this.db.deleteFrom('storage_garbage').where('storage_key', 'in', keys).execute();
+        }
+        // The folders that failed stay first in the order: the next batch starts after them.
+        for (let folders = await entryOf('folders'); folders.length; folders = await entryOf('folders', failed.length)) {
+          for (const entry of folders) {
+            try {
+              await this.storage.deleteFolder(entry.slice(0, -FOLDER_MARK.length));
+              await this.db.deleteFrom('storage_garbage').where('storage_key', '=', entry).execute();
+            } catch (error) {
+              failed.push({ folder: entry, error });
+            }
+          }
+        }
+        if (failed.length) {
+          throw new Error(`${failed.length} storage folder(s) could not be deleted, e.g. ${failed[0]!.folder}: ${(failed[0]!.error as Error).message ?? failed[0]!.error}`);
         }
       },
     };

@@ -738,6 +738,38 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect(await storageBackend.deleteFolder(interviewFolder(interview.id))).toBe(0);
   });
 
+  it('a storage that refuses listing still deletes a deleted interview\'s recordings; its folder goes once listing works', async () => {
+    const { token, candidate, questions, interview } = await invite();
+    const answerId = await recordTake(candidate, token, questions[0]!.id);
+    await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
+    await t.drainJobs();
+    const storageBackend = t.running.platform.services.storage;
+    const row = await t.database.db.selectFrom('answers').selectAll().where('id', '=', answerId).executeTakeFirstOrThrow();
+    const unrecorded = chunkKey(interview.id, answerId, 99, 'crashed');
+    await storageBackend.put(unrecorded, chunks[0]!);
+    const deleteFolder = storageBackend.deleteFolder;
+    // As S3 answers a policy without s3:ListBucket.
+    storageBackend.deleteFolder = async () => {
+      throw new Error('AccessDenied: ListObjectsV2');
+    };
+    try {
+      expect((await ws.api.delete(`/api/interviews/${interview.id}`)).status).toBe(200);
+      await t.drainJobs();
+    } finally {
+      storageBackend.deleteFolder = deleteFolder;
+    }
+    expect(await storageBackend.stat(row.media_key!)).toBeNull();
+    expect(await storageBackend.stat(row.thumbnail_key!)).toBeNull();
+    expect(await storageBackend.stat(unrecorded)).not.toBeNull();
+    const left = await t.database.db.selectFrom('storage_garbage').select('storage_key').execute();
+    expect(left.map((r) => r.storage_key)).toContain(`${interviewFolder(interview.id)}/`);
+    // The job is tried again later (after its backoff), and this time the folder goes.
+    t.clock.advance(3600_000);
+    await t.drainJobs();
+    expect(await storageBackend.stat(unrecorded)).toBeNull();
+    expect(await t.database.db.selectFrom('storage_garbage').selectAll().execute()).toEqual([]);
+  });
+
   it('an interview deleted while an answer is processed leaves none of its media in storage', async () => {
     const { token, candidate, questions, interview } = await invite();
     const answerId = await recordTake(candidate, token, questions[0]!.id);
