@@ -28,7 +28,7 @@ export const QuestionUpdate = z.object(questionFields).partial().openapi('Questi
  * without is a new question (its title is required, the rest default as in QuestionInput).
  */
 export const QuestionListItem = z
-  .object({ id: z.string().max(64), ...questionFields })
+  .object({ id: z.string().min(1, 'is required').max(64), ...questionFields })
   .partial()
   .superRefine((item, ctx) => {
     if (item.id === undefined && item.title === undefined) ctx.addIssue({ code: 'custom', path: ['title'], message: 'is required' });

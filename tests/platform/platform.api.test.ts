@@ -58,6 +58,9 @@ describe.each(databaseKinds)('platform on %s', (kind) => {
     expect(doc.components.securitySchemes.Bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.security).toEqual(expect.arrayContaining([{ ApiKey: [] }]));
     expect(doc.servers).toEqual([{ url: t.url }]);
+    // The schemas say what the API checks: emails are emails, reviewers may get no candidate link.
+    expect(doc.components.schemas.CandidateInput.properties.email).toMatchObject({ type: 'string', format: 'email', maxLength: 254 });
+    expect(doc.components.schemas.Interview.properties.url.properties.public).toMatchObject({ nullable: true });
   });
 
   it('answers unknown routes with 404 not_found in the common error shape', async () => {

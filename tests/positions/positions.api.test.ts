@@ -89,6 +89,9 @@ describe.each(databaseKinds)('positions API on %s', (kind) => {
     const fresh = await ws.api.patch(`/api/positions/${p.id}`, { questions: [...reordering.body.questions.map((q: any) => ({ id: q.id }))], expectedUpdatedAt: current.updatedAt });
     expect(fresh.status).toBe(200);
     expect(fresh.body.questions).toEqual(reordering.body.questions);
+    const emptyId = await ws.api.patch(`/api/positions/${p.id}`, { questions: [{ id: '' }] });
+    expect(emptyId.status).toBe(400);
+    expect(emptyId.body.error.fields).toEqual([expect.objectContaining({ path: 'questions.0.id' })]);
     const unknown = await ws.api.patch(`/api/positions/${p.id}`, { questions: [{ id: 'nope', title: 'x' }] });
     expect(unknown.status).toBe(400);
     const untitled = await ws.api.patch(`/api/positions/${p.id}`, { name: 'Not saved', questions: [{ id: q1 }, { description: 'no title' }] });
