@@ -92,6 +92,23 @@ describe('a long pipeline in Chromium', { timeout: 90_000 }, () => {
     expect(await admin.page.getByText('Olga Elsewhere').count()).toBe(0);
   });
 
+  it('drops a selected row from the selection when it leaves the filtered view live', async () => {
+    const starter = (await ws.api.post(`/api/positions/${positionId}/interviews`, { name: 'Stella Starter', email: 'stella@example.com', sendEmail: false })).body;
+    await admin.page.getByLabel('Search').fill('stella');
+    await admin.page.getByLabel('Status', { exact: true }).selectOption('pending');
+    const stella = admin.page.locator('pipeline-table tbody tr', { hasText: 'Stella Starter' });
+    await stella.getByRole('checkbox').check();
+    await admin.page.getByText('1 candidate selected').waitFor();
+    // The candidate opens the link and starts: no longer pending, so out of this view and out of the selection.
+    expect((await t.anonymous().post(`/api/candidate/${starter.url.public.split('/i/')[1]}/start`)).status).toBe(200);
+    await admin.page.getByText('No invitations match these filters.').waitFor({ timeout: 15_000 });
+    await admin.page.getByText('1 candidate selected').waitFor({ state: 'detached' });
+    await admin.page.getByLabel('Status', { exact: true }).selectOption('');
+    await stella.waitFor();
+    expect(await stella.getByRole('checkbox').isChecked()).toBe(false);
+    expect((await ws.api.delete(`/api/interviews/${starter.id}`)).status).toBe(200);
+  });
+
   it('deletes a selected invitation after asking', async () => {
     await admin.page.getByLabel('Search').fill('zed');
     const zed = admin.page.locator('pipeline-table tbody tr', { hasText: 'Zed Newcomer' });

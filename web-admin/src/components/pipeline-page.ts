@@ -265,11 +265,14 @@ export class PipelinePage extends LitElement {
   private upsert(rows: Interview[]) {
     if (!this.all) return;
     const byId = new Map(this.all.map((r) => [r.id, r]));
+    const left: string[] = [];
     for (const row of rows) {
       if (this.belongsInView(row)) byId.set(row.id, row);
-      else byId.delete(row.id);
+      else if (byId.delete(row.id)) left.push(row.id);
     }
     this.all = [...byId.values()];
+    // A row that leaves the view leaves the selection too, as when the filters change.
+    if (left.some((id) => this.selected.has(id))) this.dropSelection(left);
   }
 
   private flash(id: string) {
