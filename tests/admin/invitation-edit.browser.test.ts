@@ -78,4 +78,28 @@ describe('editing an invitation in Chromium', { timeout: 60_000 }, () => {
     expect(await admin.button('Edit invitation').count()).toBe(0);
     expect(admin.unexpectedErrors()).toEqual([]);
   });
+
+  it('saves only what was changed, and closes with the reason when the invitation was closed meanwhile', async () => {
+    const position = await createPosition(ws.api, 'Baker');
+    // An ATS's deadline: not the end of a local day.
+    const expiresAt = Date.now() + 5 * 86400_000 + 12_345;
+    const invited = (await ws.api.post(`/api/positions/${position.id}/interviews`, { firstName: 'Bo', lastName: 'Baker', email: 'bo@example.com', sendEmail: false, expiresAt, reviewerId: ws.ownerId })).body;
+    await admin.goto(`/admin/interviews/${invited.id}`);
+    await admin.button('Edit invitation').click();
+    const dialog = admin.page.getByRole('dialog', { name: 'Edit the invitation of Bo Baker' });
+    await dialog.getByLabel('Phone').fill('+44 20 7946 0001');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await admin.page.locator('candidate-card').getByText('+44 20 7946 0001').waitFor();
+    expect((await ws.api.get(`/api/interviews/${invited.id}`)).body).toMatchObject({ expiresAt, reviewerId: ws.ownerId, candidate: { phone: '+44 20 7946 0001', email: 'bo@example.com' } });
+
+    await admin.button('Edit invitation').click();
+    await dialog.getByLabel('Last name').fill('Bakewell');
+    expect((await ws.api.post(`/api/interviews/${invited.id}/cancel`)).status).toBe(200);
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await admin.page.getByRole('alert').filter({ hasText: 'Not saved: A cancelled interview cannot be edited' }).waitFor();
+    await expect.poll(() => admin.button('Edit invitation').count()).toBe(0);
+    expect((await ws.api.get(`/api/interviews/${invited.id}`)).body.candidate.lastName).toBe('Baker');
+  });
 });

@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { ApiError, errorMessage } from '../data/api-client.ts';
-import { resendInvitation, updateInvitation, type InterviewDetail } from '../data/interviews.ts';
+import { resendInvitation, updateInvitation, type InterviewDetail, type InvitationUpdate } from '../data/interviews.ts';
 import { listMembers, type Member } from '../data/members.ts';
 import { dateInputValue, dayInputValue, endOfLocalDay, todayInputValue } from '../lib/format.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
@@ -37,6 +37,8 @@ export class InvitationEditDialog extends LitElement {
 
   @state() private interview: InterviewDetail | null = null;
   @state() private members: Member[] = [];
+  /** The members could not be listed: the reviewer is then left as it is. */
+  @state() private membersFailed = false;
   @state() private email = '';
   @state() private busy = false;
   @state() private opened = 0;
@@ -50,11 +52,13 @@ export class InvitationEditDialog extends LitElement {
     this.email = interview.candidate.email;
     this.opened++;
     this.error = null;
+    this.membersFailed = false;
     try {
       this.members = await listMembers();
     } catch (error) {
       this.members = [];
-      this.error = `The members could not be listed: ${errorMessage(error)}`;
+      this.membersFailed = true;
+      this.error = `The members could not be listed, so the reviewer cannot be changed now: ${errorMessage(error)}`;
     }
     await this.updateComplete;
     this.dialog.showModal();
@@ -117,7 +121,7 @@ export class InvitationEditDialog extends LitElement {
         </div>
         <div class="field">
           <label for="reviewerId">Reviewer</label>
-          <select id="reviewerId" name="reviewerId" aria-invalid=${fieldError('reviewerId') ? 'true' : 'false'} aria-describedby=${described('reviewerId', 'reviewer-hint')}>
+          <select id="reviewerId" name="reviewerId" ?disabled=${this.membersFailed} aria-invalid=${fieldError('reviewerId') ? 'true' : 'false'} aria-describedby=${described('reviewerId', 'reviewer-hint')}>
             <option value="" ?selected=${!i.reviewerId}>Nobody in particular</option>
             ${this.members.map((m) => html`<option value=${m.id} ?selected=${m.id === i.reviewerId}>${m.name} (${m.email})</option>`)}
           </select>
@@ -132,22 +136,30 @@ export class InvitationEditDialog extends LitElement {
     const i = this.interview!;
     const form = new FormData(event.target as HTMLFormElement);
     const value = (k: string) => String(form.get(k) ?? '').trim();
+    // Only what the person changed is sent: an untouched deadline keeps its exact time (an ATS may have set one
+    // that is not the end of a local day), an untouched reviewer stays assigned.
+    const changes: InvitationUpdate = {};
+    if (value('firstName') !== i.candidate.firstName) changes.firstName = value('firstName');
+    if (value('lastName') !== i.candidate.lastName) changes.lastName = value('lastName');
+    if (value('email') !== i.candidate.email) changes.email = value('email');
+    if (value('phone') !== (i.candidate.phone ?? '')) changes.phone = value('phone') || null;
     const deadline = value('expiresAt');
+    if (deadline !== (i.expiresAt ? dateInputValue(new Date(i.expiresAt)) : '')) changes.expiresAt = deadline ? endOfLocalDay(deadline) : null;
+    if (!this.membersFailed && value('reviewerId') !== (i.reviewerId ?? '')) changes.reviewerId = value('reviewerId') || null;
     this.busy = true;
     this.error = null;
     try {
-      let updated = await updateInvitation(i.id, {
-        firstName: value('firstName'),
-        lastName: value('lastName'),
-        email: value('email'),
-        phone: value('phone') || null,
-        expiresAt: deadline ? endOfLocalDay(deadline) : null,
-        reviewerId: value('reviewerId') || null,
-      });
+      let updated = Object.keys(changes).length ? await updateInvitation(i.id, changes) : i;
       if (form.get('resend') === 'on') updated = await resendInvitation(i.id);
       this.dispatchEvent(new CustomEvent('invitation-updated', { detail: { interview: updated, emailed: form.get('resend') === 'on' }, bubbles: true, composed: true }));
       this.dialog.close();
     } catch (error) {
+      if (error instanceof ApiError && error.code === 'interview_locked') {
+        // Submitted (or closed) meanwhile: nothing here can be saved any more; the page shows what it is now.
+        this.dispatchEvent(new CustomEvent('invitation-locked', { detail: { message: error.message }, bubbles: true, composed: true }));
+        this.dialog.close();
+        return;
+      }
       this.error = error instanceof ApiError ? error : errorMessage(error);
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();

@@ -293,7 +293,7 @@ export class ReviewPage extends LitElement {
         </aside>
       </div>
       <confirm-dialog></confirm-dialog>
-      <invitation-edit-dialog @invitation-updated=${this.onInvitationUpdated}></invitation-edit-dialog>`;
+      <invitation-edit-dialog @invitation-updated=${this.onInvitationUpdated} @invitation-locked=${this.onInvitationLocked}></invitation-edit-dialog>`;
   }
 
   /** Submitted, with an answer whose processing failed for good and none still being processed: it will not complete by itself. */
@@ -472,6 +472,11 @@ export class ReviewPage extends LitElement {
   private onInvitationUpdated = (event: CustomEvent<{ interview: InterviewDetail; emailed: boolean }>) => {
     this.interview = event.detail.interview;
     announce(this, event.detail.emailed ? `Invitation saved and emailed to ${event.detail.interview.candidate.email}` : 'Invitation saved');
+  };
+
+  private onInvitationLocked = (event: CustomEvent<{ message: string }>) => {
+    this.actionError = `Not saved: ${event.detail.message}`;
+    void this.refresh();
   };
 
   private async onResend() {
