@@ -130,8 +130,10 @@ export class InterviewRepository {
     return this.db.updateTable('interviews').set(changes).where('id', '=', id).execute();
   }
 
-  /** Moves a status only from the ones given; 0 rows means someone else moved it first. */
-  /** Moves the status only from the given ones (and, with `unsubmitted`, only before the candidate submitted); 0 otherwise. */
+  /**
+   * Moves the status only from the given ones (and, with `unsubmitted`, only before the candidate submitted); 0 rows
+   * means someone else moved it first.
+   */
   transition(id: string, from: InterviewStatus[], changes: Partial<InterviewsTable>, only: { unsubmitted?: boolean } = {}) {
     return this.db
       .updateTable('interviews')

@@ -79,11 +79,11 @@ function formatError(error: Readonly<GraphQLError | Error>, logger: Logger): Gra
   const rewrap = (message: string, extensions: Record<string, unknown>) =>
     new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions });
   const original = error.originalError;
-  // No path: refused before any resolver ran (a variable's coercion error wraps another GraphQLError).
-  if ((!original || original instanceof GraphQLError) && !error.path && error.extensions.code === undefined) {
+  if (!original || original instanceof GraphQLError) {
+    // No path: refused before any resolver ran (a variable's coercion error wraps another GraphQLError).
+    if (error.path || error.extensions.code !== undefined) return error;
     return rewrap(error.message, { ...error.extensions, code: error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED' });
   }
-  if (!original || original instanceof GraphQLError) return error;
   if (original instanceof AppError) {
     return rewrap(original.message, { code: original.code, ...(original.details?.fields && { fields: original.details.fields }) });
   }
