@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import { ApiError, errorMessage } from '../data/api-client.ts';
+import { ApiError, alertLines, errorMessage } from '../data/api-client.ts';
 import { resendInvitation, updateInvitation, type InterviewDetail, type InvitationUpdate } from '../data/interviews.ts';
 import { listMembers, type Member } from '../data/members.ts';
 import { dateInputValue, dayInputValue, endOfLocalDay, todayInputValue } from '../lib/format.ts';
@@ -21,16 +21,6 @@ export class InvitationEditDialog extends LitElement {
     css`
       dialog {
         width: min(40rem, calc(100vw - 2rem));
-      }
-      .grid {
-        display: grid;
-        grid-template-columns: 1fr 1fr;
-        gap: 0 1rem;
-      }
-      @media (max-width: 600px) {
-        .grid {
-          grid-template-columns: 1fr;
-        }
       }
     `,
   ];
@@ -94,24 +84,19 @@ export class InvitationEditDialog extends LitElement {
         @input=${id === 'email' ? (e: Event) => (this.email = (e.target as HTMLInputElement).value) : nothing} />
       ${errorOf(id)}
     </div>`;
-    const unplaced = this.error instanceof ApiError ? this.error.fields.filter((f) => !(FIELDS as readonly string[]).includes(f.path)) : [];
-    const alert = this.error instanceof ApiError
-      ? this.error.fields.length
-        ? ['Please fix the highlighted fields.', ...unplaced.map((f) => `${f.path}: ${f.message}`)].join(' ')
-        : this.error.message
-      : this.error;
+    const alert = this.error && alertLines(this.error, (path) => (FIELDS as readonly string[]).includes(path)).join(' ');
     const emailChanged = this.email.trim().toLowerCase() !== i.candidate.email.toLowerCase();
     return html`${alert ? html`<p class="notice error" role="alert">${alert}</p>` : nothing}
-      <div class="grid">
+      <div class="field-pair">
         ${input('firstName', 'First name', 'text', i.candidate.firstName)} ${input('lastName', 'Last name', 'text', i.candidate.lastName, true)}
       </div>
-      <div class="grid">${input('email', 'Email', 'email', i.candidate.email)} ${input('phone', 'Phone', 'tel', i.candidate.phone ?? '', true)}</div>
+      <div class="field-pair">${input('email', 'Email', 'email', i.candidate.email)} ${input('phone', 'Phone', 'tel', i.candidate.phone ?? '', true)}</div>
       ${emailChanged
         ? html`<div class="field">
             <label class="check"><input type="checkbox" name="resend" checked /> Email the invitation to the new address</label>
           </div>`
         : nothing}
-      <div class="grid">
+      <div class="field-pair">
         <div class="field">
           <label for="expiresAt">Deadline <span class="hint" style="display:inline">(optional)</span></label>
           <input id="expiresAt" name="expiresAt" type="date" .value=${i.expiresAt ? dateInputValue(new Date(i.expiresAt)) : ''} min=${todayInputValue()} max=${dayInputValue(365)}

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { ApiError, errorMessage } from '../data/api-client.ts';
+import { ApiError, alertLines, errorMessage } from '../data/api-client.ts';
 import { bulkInvite, bulkInviteCsv, inviteCandidate, type BulkInviteReport, type Interview } from '../data/interviews.ts';
 import { copyText } from '../lib/clipboard.ts';
 import { dayInputValue, endOfLocalDay, formatDate, plural, todayInputValue } from '../lib/format.ts';
@@ -64,11 +64,6 @@ export class InviteDialog extends LitElement {
         outline: 3px solid var(--focus);
         outline-offset: -3px;
       }
-      .grid {
-        display: grid;
-        grid-template-columns: 1fr 1fr;
-        gap: 0 1rem;
-      }
       textarea {
         min-height: 9rem;
         font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
@@ -100,7 +95,6 @@ export class InviteDialog extends LitElement {
         font-size: 0.85rem;
       }
       @media (max-width: 600px) {
-        .grid,
         .options {
           grid-template-columns: 1fr;
         }
@@ -173,13 +167,7 @@ export class InviteDialog extends LitElement {
     const deadlineError = fieldError('expiresAt');
     // Field messages show at their fields; the alert says so, and carries any message no field here shows.
     const shown = ['firstName', 'lastName', 'email', 'phone', 'expiresAt'];
-    const alert = this.error instanceof ApiError && this.error.fields.length
-      ? [
-          ...(this.error.fields.some((f) => shown.includes(f.path)) ? ['Please fix the highlighted fields.'] : []),
-          ...this.error.fields.filter((f) => !shown.includes(f.path)).map((f) => `${f.path}: ${f.message}`),
-        ].join(' ')
-      : this.error instanceof ApiError ? this.error.message : this.error;
-    return html`${this.error ? html`<p class="notice error" role="alert">${alert}</p>` : nothing}
+    return html`${this.error ? html`<p class="notice error" role="alert">${alertLines(this.error, (path) => shown.includes(path)).join(' ')}</p>` : nothing}
       <fieldset>
         <legend class="visually-hidden">How to invite</legend>
         <div class="modes">
@@ -192,10 +180,10 @@ export class InviteDialog extends LitElement {
       </fieldset>
       <div class="mode-fields">
         ${this.mode === 'one'
-          ? html`<div class="grid">
+          ? html`<div class="field-pair">
                 ${input('firstName', 'First name', 'text', { required: true, autocomplete: 'off' })} ${input('lastName', 'Last name', 'text', { optional: true })}
               </div>
-              <div class="grid">${input('email', 'Email', 'email', { required: true })} ${input('phone', 'Phone', 'tel', { optional: true })}</div>`
+              <div class="field-pair">${input('email', 'Email', 'email', { required: true })} ${input('phone', 'Phone', 'tel', { optional: true })}</div>`
           : this.mode === 'paste'
             ? html`<div class="field">
                 <label for="list">Candidates, one per line</label>

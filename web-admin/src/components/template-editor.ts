@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { ApiError, errorMessage } from '../data/api-client.ts';
+import { ApiError, alertLines, errorMessage } from '../data/api-client.ts';
 import { QUESTION_DEFAULTS, createPosition, getPosition, updatePosition, type Position, type PositionDraft, type QuestionDraft } from '../data/positions.ts';
 import { announce, setPageTitle } from '../lib/events.ts';
 import { askBeforeLeaving, navigate, urls } from '../lib/router.ts';
@@ -229,12 +229,9 @@ export class TemplateEditor extends LitElement {
         <button type="button" class="secondary small" @click=${this.reloadDiscarding}>Reload the template<span class="visually-hidden"> (your unsaved changes are lost)</span></button>
       </div>`;
     }
-    if (!(error instanceof ApiError) || !error.fields.length) return html`<div class="notice error" role="alert">${errorMessage(error)}</div>`;
-    const unplaced = error.fields.filter((f) => f.path !== 'name' && !/^questions\.\d+\./.test(f.path));
-    return html`<div class="notice error" role="alert">
-      ${unplaced.length < error.fields.length ? html`<p>Please fix the highlighted fields.</p>` : nothing}
-      ${unplaced.map((f) => html`<p>${f.path === 'questions' ? 'Questions' : f.path}: ${f.message}</p>`)}
-    </div>`;
+    const shown = (path: string) => path === 'name' || /^questions\.\d+\./.test(path);
+    const lines = alertLines(error, shown, (path) => (path === 'questions' ? 'Questions' : path));
+    return html`<div class="notice error" role="alert">${lines.map((line) => html`<p>${line}</p>`)}</div>`;
   }
 
   private reloadDiscarding = async () => {

@@ -97,6 +97,16 @@ export interface Page<T> {
 }
 
 /** A readable message for any error a data call threw. */
+/**
+ * What a form's alert says about a refusal whose field messages are shown beside the fields `isShown` accepts:
+ * a pointer to those, then each message no field shows (else the person is told to fix something nothing marks).
+ */
+export function alertLines(error: ApiError | string, isShown: (path: string) => boolean, label = (path: string) => path): string[] {
+  if (!(error instanceof ApiError) || !error.fields.length) return [errorMessage(error)];
+  const unplaced = error.fields.filter((f) => !isShown(f.path));
+  return [...(unplaced.length < error.fields.length ? ['Please fix the highlighted fields.'] : []), ...unplaced.map((f) => `${label(f.path)}: ${f.message}`)];
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.code === 'validation_failed' && error.fields.length) return error.fields.map((f) => `${f.path}: ${f.message}`).join('; ');

@@ -410,6 +410,17 @@ export const sharedStyles = css`
     padding: 2rem 0;
     color: var(--muted);
   }
+  /* Two form fields side by side (first and last name, email and phone), one above the other on a phone. */
+  .field-pair {
+    display: grid;
+    grid-template-columns: 1fr 1fr;
+    gap: 0 1rem;
+  }
+  @media (max-width: 600px) {
+    .field-pair {
+      grid-template-columns: 1fr;
+    }
+  }
   @media (prefers-reduced-motion: reduce) {
     * {
       transition: none !important;
