@@ -37,6 +37,7 @@ import { remuxAnswer } from '../server/media/answer-remux.ts';
 import { extractThumbnail } from '../server/media/answer-thumbnail.ts';
 import { probeMedia } from '../server/media/media-probe.ts';
 import { createStorage, type StorageOptions } from '../server/storage/create-storage.ts';
+import type { MediaStorage } from '../server/storage/media-storage.ts';
 import { spawnServerScript } from '../tests/support/server-process.ts';
 import { cpuBetween, cpuSnapshot } from './bench/machine-cpu.ts';
 
@@ -699,27 +700,40 @@ async function throughputRounds(server: ServerProcess, platform: Platform, stora
 }
 
 /** `ffmpeg -i rec.webm -c copy out.webm` + `ffmpeg -ss 1 -i out.webm -frames:v 1 thumb.jpg`, as plain processes. */
-async function bareFfmpeg(recording: string, dir: string): Promise<number> {
+async function bareFfmpeg(recording: string, dir: string, storage?: MediaStorage): Promise<{ ffmpegMs: number; storeMs: number }> {
   const out = path.join(dir, 'bare-out.webm');
   const thumb = path.join(dir, 'bare-thumb.jpg');
   const t0 = performance.now();
   await run('ffmpeg', [...quiet, '-i', recording, '-c', 'copy', out]);
   await run('ffmpeg', [...quiet, '-ss', '1', '-i', out, '-frames:v', '1', thumb]);
-  const ms = performance.now() - t0;
+  const ffmpegMs = performance.now() - t0;
+  // For reference: storing the two files with the same driver, one after the other (what a finaliser cannot skip).
+  let storeMs = NaN;
+  if (storage) {
+    const folder = `bench-reference/${randomUUID()}`;
+    const t1 = performance.now();
+    await storage.uploadFile(`${folder}/answer.webm`, out, 'video/webm');
+    await storage.uploadFile(`${folder}/thumbnail.jpg`, thumb, 'image/jpeg');
+    storeMs = performance.now() - t1;
+    await storage.delete([`${folder}/answer.webm`, `${folder}/thumbnail.jpg`]);
+  }
   await rm(out, { force: true });
   await rm(thumb, { force: true });
-  return ms;
+  return { ffmpegMs, storeMs };
 }
 
 interface FinalizeResult {
   latencies: number[];
   serverSide: number[];
   bare: number[];
+  /** Storing bare ffmpeg's two files with the same driver, after it: a reference, not part of the goal's denominator. */
+  bareStore: number[];
   peakRssMb: number;
 }
 
 /** Two-minute answers submitted one at a time; each is timed from submit to `ready`, then the bare ffmpeg commands run once. */
-async function finalisation(platform: Platform, count: number, recording: string, dir: string): Promise<FinalizeResult> {
+async function finalisation(platform: Platform, storageOptions: StorageOptions, count: number, recording: string, dir: string): Promise<FinalizeResult> {
+  const storage = createStorage(storageOptions);
   const chunks = oneSecondChunks(await readFile(recording), FINALIZE_SECONDS);
   const server = await startServerProcess(platform.env);
   const api = new Client(server.url, platform.apiKey);
@@ -730,10 +744,11 @@ async function finalisation(platform: Platform, count: number, recording: string
     // capability probe (`ffmpeg -formats`…) and a cold page cache, which a long-running server paid long ago.
     const candidates = await platform.candidates(api, count + 1, 'final');
     await uploadAll(client, candidates, chunks);
-    await bareFfmpeg(recording, dir);
+    await bareFfmpeg(recording, dir, storage);
     const latencies: number[] = [];
     const serverSide: number[] = [];
     const bare: number[] = [];
+    const bareStore: number[] = [];
     for (const [i, c] of candidates.entries()) {
       const warmUp = i === 0;
       const t0 = performance.now();
@@ -754,10 +769,12 @@ async function finalisation(platform: Platform, count: number, recording: string
       serverSide.push(answer.finalizedAt - answer.submittedAt);
       // The chunk clean-up job queued by the finaliser runs now, as it would in production; let it finish.
       await sleep(200);
-      bare.push(await bareFfmpeg(recording, dir));
-      log(`answer ${i}/${count}: submit→ready ${Math.round(latencies.at(-1)!)} ms (server clock ${serverSide.at(-1)} ms), bare ffmpeg ${Math.round(bare.at(-1)!)} ms`);
+      const reference = await bareFfmpeg(recording, dir, storage);
+      bare.push(reference.ffmpegMs);
+      bareStore.push(reference.storeMs);
+      log(`answer ${i}/${count}: submit→ready ${Math.round(latencies.at(-1)!)} ms (server clock ${serverSide.at(-1)} ms), bare ffmpeg ${Math.round(reference.ffmpegMs)} ms, then storing its files ${Math.round(reference.storeMs)} ms`);
     }
-    return { latencies, serverSide, bare, peakRssMb: sampler.stop().peakMb };
+    return { latencies, serverSide, bare, bareStore, peakRssMb: sampler.stop().peakMb };
   } finally {
     client.close();
     api.close();
@@ -870,7 +887,7 @@ async function main() {
       levels.push(await throughputLevel(platform, storageOptions, count, rounds, chunks));
     }
     log(`finalisation: ${options.answers} two-minute answers, one at a time`);
-    const final = await finalisation(platform, options.answers, longRecording, work);
+    const final = await finalisation(platform, storageOptions, options.answers, longRecording, work);
     log('thumbnails: 30 s and 10 min answers');
     const thumbs = await thumbnails(work);
 
@@ -918,6 +935,8 @@ async function main() {
     out.push(`finalisation of ${final.latencies.length} two-minute answers (${fmt((await readFile(longRecording)).byteLength / MiB)} MiB, ${FINALIZE_SECONDS} chunks), one at a time, polled every ${POLL_MS} ms:`);
     out.push(`  submit → ready     p50 ${fmt(finalizeP50, 0)} ms  p95 ${fmt(finalizeP95, 0)} ms  (server clock submittedAt→finalizedAt p50 ${fmt(median(final.serverSide), 0)} ms)`);
     out.push(`  bare ffmpeg        median ${fmt(bareMs, 0)} ms  (ffmpeg -i rec.webm -c copy out.webm + ffmpeg -ss 1 -i out.webm -frames:v 1 thumb.jpg)`);
+    const storeMs = median(final.bareStore);
+    out.push(`  storing those files with the same driver (uploadFile answer, then thumbnail), for reference: median ${fmt(storeMs, 0)} ms; finalisation / (bare ffmpeg + storing) ${fmt(finalizeP50 / (bareMs + storeMs), 2)}`);
     out.push(`  server peak RSS during finalisation ${fmt(final.peakRssMb)} MB`);
     out.push(`thumbnail at 1 s (extractThumbnail, median of ${THUMB_RUNS}): 30 s answer ${fmt(thumbs.shortMs, 0)} ms, 10 min answer ${fmt(thumbs.longMs, 0)} ms`);
     out.push('');
@@ -955,6 +974,7 @@ async function main() {
         `finalize_p50_ms=${num(finalizeP50, 0)}`,
         `finalize_p95_ms=${num(finalizeP95, 0)}`,
         `finalize_ratio=${num(finalizeRatio, 2)}`,
+        `finalize_store_ms=${num(median(final.bareStore), 0)}`,
         `thumb_ratio_10min_30s=${num(thumbs.ratio, 2)}`,
       ].join(' '),
     );
