@@ -1,9 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminPage, ensureAdminAppBuilt } from '../support/admin-browser.ts';
+import { closeOwnerSession, openOwnerSession, type AdminPage } from '../support/admin-browser.ts';
 import { describeViolations } from '../support/axe.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { createPosition, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
+import { createPosition, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
 
 /** An admin fixes an invitation before the candidate submits: details, deadline, reviewer, and a new address emailed. */
 describe('editing an invitation in Chromium', { timeout: 60_000 }, () => {
@@ -13,19 +12,10 @@ describe('editing an invitation in Chromium', { timeout: 60_000 }, () => {
   let admin: AdminPage;
 
   beforeAll(async () => {
-    await ensureAdminAppBuilt();
-    t = await startTestPlatform('sqlite');
-    ws = await t.createWorkspace();
-    browser = await launchBrowser();
-    admin = await AdminPage.open(browser, t.url);
-    await admin.goto('/admin/templates');
-    await admin.login(ws.owner.email, ws.owner.password);
+    ({ t, ws, browser, admin } = await openOwnerSession({ startAt: '/admin/templates' }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  afterAll(() => closeOwnerSession({ t, browser }));
 
   it('corrects the email, clears the deadline, assigns a reviewer and emails the invitation to the new address', async () => {
     const position = await createPosition(ws.api, 'Gardener');

@@ -1,8 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminPage, describeViolations, ensureAdminAppBuilt } from '../support/admin-browser.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { createPosition, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
+import { closeOwnerSession, describeViolations, openOwnerSession, type AdminPage } from '../support/admin-browser.ts';
+import { createPosition, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
 
 /** A pipeline with more candidates than a page: pages, sorting, selecting a page, and rows an ATS adds while it is open. */
 describe('a long pipeline in Chromium', { timeout: 90_000 }, () => {
@@ -14,26 +13,21 @@ describe('a long pipeline in Chromium', { timeout: 90_000 }, () => {
   const names = Array.from({ length: 30 }, (_, i) => `Candidate ${String(i + 1).padStart(2, '0')}`);
 
   beforeAll(async () => {
-    await ensureAdminAppBuilt();
-    t = await startTestPlatform('sqlite');
-    ws = await t.createWorkspace();
-    positionId = (await createPosition(ws.api, 'Warehouse Lead')).id;
-    const report = await ws.api.post(`/api/positions/${positionId}/interviews/bulk`, {
-      candidates: names.map((name, i) => ({ name, email: `c${i + 1}@example.com` })),
-      sendEmail: false,
-    });
-    expect(report.body.created).toBe(30);
-    browser = await launchBrowser();
-    admin = await AdminPage.open(browser, t.url);
-    await admin.goto(`/admin/templates/${positionId}`);
-    await admin.login(ws.owner.email, ws.owner.password);
+    ({ t, ws, browser, admin } = await openOwnerSession({
+      startAt: async (_t, workspace) => {
+        positionId = (await createPosition(workspace.api, 'Warehouse Lead')).id;
+        const report = await workspace.api.post(`/api/positions/${positionId}/interviews/bulk`, {
+          candidates: names.map((name, i) => ({ name, email: `c${i + 1}@example.com` })),
+          sendEmail: false,
+        });
+        expect(report.body.created).toBe(30);
+        return `/admin/templates/${positionId}`;
+      },
+    }));
     await admin.heading('Warehouse Lead').waitFor();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  afterAll(() => closeOwnerSession({ t, browser }));
 
   const rows = () => admin.page.locator('pipeline-table tbody tr');
   const firstNames = () => admin.page.locator('pipeline-table tbody tr .candidate a').allTextContents();

@@ -1,8 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminPage, ensureAdminAppBuilt } from '../support/admin-browser.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { ApiClient, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
+import { closeOwnerSession, openOwnerSession, type AdminPage } from '../support/admin-browser.ts';
+import { ApiClient, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
 
 /** The settings an owner changes: members' roles, key rotation and revocation, webhook edits and the signing secret. */
 describe('workspace settings in Chromium', { timeout: 60_000 }, () => {
@@ -12,19 +11,10 @@ describe('workspace settings in Chromium', { timeout: 60_000 }, () => {
   let admin: AdminPage;
 
   beforeAll(async () => {
-    await ensureAdminAppBuilt();
-    t = await startTestPlatform('sqlite', { env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
-    ws = await t.createWorkspace();
-    browser = await launchBrowser();
-    admin = await AdminPage.open(browser, t.url);
-    await admin.goto('/admin/settings/members');
-    await admin.login(ws.owner.email, ws.owner.password);
+    ({ t, ws, browser, admin } = await openOwnerSession({ startAt: '/admin/settings/members', platform: { env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } } }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  afterAll(() => closeOwnerSession({ t, browser }));
 
   it("invites a member, changes the member's role and removes them", async () => {
     await admin.heading('Settings').waitFor();

@@ -1,8 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminPage, ensureAdminAppBuilt } from '../support/admin-browser.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { createPosition, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
+import { closeOwnerSession, openOwnerSession, type AdminPage } from '../support/admin-browser.ts';
+import { createPosition, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
 
 /** Keeping templates: edit and save, duplicate, archive and restore. */
 describe('interview templates in Chromium', { timeout: 60_000 }, () => {
@@ -13,20 +12,15 @@ describe('interview templates in Chromium', { timeout: 60_000 }, () => {
   let positionId: string;
 
   beforeAll(async () => {
-    await ensureAdminAppBuilt();
-    t = await startTestPlatform('sqlite');
-    ws = await t.createWorkspace();
-    positionId = (await createPosition(ws.api, 'Barista')).id;
-    browser = await launchBrowser();
-    admin = await AdminPage.open(browser, t.url);
-    await admin.goto('/admin/templates');
-    await admin.login(ws.owner.email, ws.owner.password);
+    ({ t, ws, browser, admin } = await openOwnerSession({
+      startAt: async (_t, workspace) => {
+        positionId = (await createPosition(workspace.api, 'Barista')).id;
+        return '/admin/templates';
+      },
+    }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  afterAll(() => closeOwnerSession({ t, browser }));
 
   it('edits a template: a question removed, one changed, saved in order', async () => {
     await admin.link('Edit Barista').click();

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { seriousAxeViolations, type AxeViolation } from './axe.ts';
-import { collectPageErrors, screenshot } from './browser.ts';
+import { collectPageErrors, launchBrowser, screenshot } from './browser.ts';
+import { startTestPlatform, type TestPlatform, type TestWorkspace } from './test-platform.ts';
 import { ensureWebAppBuilt } from './web-app-build.ts';
 
 export { describeViolations } from './axe.ts';
@@ -71,3 +72,42 @@ export class AdminPage {
   }
 }
 
+
+/** What most admin suites start from: a platform with one workspace, Chromium, and the workspace's owner logged in. */
+export interface OwnerSession {
+  t: TestPlatform;
+  ws: TestWorkspace;
+  browser: Browser;
+  admin: AdminPage;
+}
+
+/**
+ * Builds the admin app if needed, starts a platform (SQLite) with one workspace, opens Chromium and logs the owner
+ * in at `startAt`, which may set up data first (it gets the platform and workspace). Stops what it started if any step fails.
+ */
+export async function openOwnerSession(options: {
+  startAt: string | ((t: TestPlatform, ws: TestWorkspace) => Promise<string>);
+  platform?: Parameters<typeof startTestPlatform>[1];
+}): Promise<OwnerSession> {
+  await ensureAdminAppBuilt();
+  const t = await startTestPlatform('sqlite', options.platform);
+  let browser: Browser | undefined;
+  try {
+    const ws = await t.createWorkspace();
+    const startAt = typeof options.startAt === 'string' ? options.startAt : await options.startAt(t, ws);
+    browser = await launchBrowser();
+    const admin = await AdminPage.open(browser, t.url);
+    await admin.goto(startAt);
+    await admin.login(ws.owner.email, ws.owner.password);
+    return { t, ws, browser, admin };
+  } catch (error) {
+    await closeOwnerSession({ t, browser });
+    throw error;
+  }
+}
+
+/** Closes Chromium and stops the platform; either may be missing (a setup that failed early). */
+export async function closeOwnerSession(session: { t?: TestPlatform; browser?: Browser }): Promise<void> {
+  await session.browser?.close();
+  await session.t?.stop();
+}
