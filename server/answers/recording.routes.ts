@@ -73,12 +73,19 @@ export function recordingRoutes(candidates: CandidateService, recordings: Record
       path: '/candidate/{token}/questions/{questionId}/takes',
       tags,
       summary: 'Start a take (the first recording or a retake) of a question',
-      request: { params: z.object({ token: Token, questionId: Id('questionId') }), ...jsonBody(z.object({ mimeType: MimeType })) },
+      request: {
+        params: z.object({ token: Token, questionId: Id('questionId') }),
+        ...jsonBody(z.object({
+          mimeType: MimeType,
+          replacesAnswerId: z.string().min(1).max(64).optional().openapi({ description: 'The take this device recorded and now records again: never handed back as the new take' }),
+        })),
+      },
       responses: { 201: jsonResponse(z.object({ answerId: z.string(), take: z.number(), takesLeft: z.number() }), 'The take'), ...errorResponses },
     }),
     async (c) => {
       const { token, questionId } = c.req.valid('param');
-      return c.json(await recordings.startTake(token, questionId, c.req.valid('json').mimeType), 201);
+      const { mimeType, replacesAnswerId } = c.req.valid('json');
+      return c.json(await recordings.startTake(token, questionId, mimeType, replacesAnswerId), 201);
     },
   );
 

@@ -23,8 +23,11 @@ export class RecordingService {
     private readonly garbage: StorageGarbage,
   ) {}
 
-  /** A new take of a question; the open one before it (never submitted) is discarded. */
-  async startTake(token: string, questionId: string, mimeType: string): Promise<{ answerId: string; take: number; takesLeft: number }> {
+  /**
+   * A new take of a question; the open one before it (never submitted) is discarded. `replaces`: the take the
+   * device recorded and now records again, which is never handed back as if it were new.
+   */
+  async startTake(token: string, questionId: string, mimeType: string, replaces?: string): Promise<{ answerId: string; take: number; takesLeft: number }> {
     const interview = await this.candidates.openForRecording(token);
     const question = (await new InterviewRepository(this.ctx.db).questionsOf(interview.id)).find((q) => q.id === questionId);
     if (!question) throw new AppError('question_not_found', 'This question is not part of your interview');
@@ -40,8 +43,9 @@ export class RecordingService {
       }
       const allowed = 1 + question.retakes;
       // A retried request (its answer lost) or a reload before the first slice: the empty open take is reused, not a retake spent.
+      // Not the take the device says it recorded: its pieces may still be on their way, and a retake must start afresh.
       const open = takes.at(-1);
-      if (open?.status === 'recording' && open.mime_type === mimeType && !(await repo.chunksOf(open.id)).length) {
+      if (open?.status === 'recording' && open.id !== replaces && open.mime_type === mimeType && !(await repo.chunksOf(open.id)).length) {
         return { answerId: open.id, take: open.take, takesLeft: allowed - open.take };
       }
       if (takes.length >= allowed) throw new AppError('no_retakes_left', 'No retakes are left for this question; submit the last take');
@@ -162,7 +166,13 @@ export class RecordingService {
       this.candidates.assertOpen(await interviews.lock(interview.id));
       const txRepo = new AnswerRepository(trx);
       const moved = await txRepo.transition(answerId, ['recording'], { status: 'submitted', chunk_count: input.chunkCount, recorded_ms: input.recordedMs ?? null, submitted_at: now });
-      if (!moved) return;
+      if (!moved) {
+        // Changed since it was read: the same submit that got there first is done; a retake that replaced it is not.
+        const current = await txRepo.find(answerId);
+        if (current?.status === 'discarded') throw new AppError('take_replaced', 'This take was replaced by a newer one');
+        if (current?.chunk_count !== input.chunkCount) throw new AppError('answer_submitted', 'This take was already submitted');
+        return;
+      }
       // Chunks past the count are not part of the answer.
       const extra = (await txRepo.chunksOf(answerId)).filter((c) => c.seq >= input.chunkCount);
       if (extra.length) {

@@ -100,6 +100,18 @@ export class CandidateService {
   async view(token: string): Promise<CandidateInterviewView> {
     const row = await this.open(token);
     const position = (await new PositionRepository(this.ctx.db).find(row.workspace_id, row.position_id))!;
+    const common = {
+      status: row.status,
+      submitted: row.submitted_at !== null,
+      expiresAt: row.expires_at,
+      expiresInSeconds: row.expires_at === null ? null : Math.max(0, Math.floor((row.expires_at - this.ctx.clock.now()) / 1000)),
+      limits: { maxChunkBytes: MAX_CHUNK_BYTES, bytesPerSecond: BYTES_PER_SECOND },
+    };
+    // A closed link tells whoever holds it only that it is closed: not the questions (a re-invited candidate could
+    // prepare), the intro or the name of the person it was sent to (a mistyped address).
+    if (row.status === 'expired' || row.status === 'cancelled' || row.status === 'completed') {
+      return { ...common, candidateFirstName: '', position: { name: position.name, introMessage: '' }, questions: [] };
+    }
     const questions = await new InterviewRepository(this.ctx.db).questionsOf(row.id);
     const answers = new AnswerRepository(this.ctx.db);
     const takes = await answers.listForInterview(row.id);
@@ -121,14 +133,10 @@ export class CandidateService {
       });
     }
     return {
-      status: row.status,
-      submitted: row.submitted_at !== null,
+      ...common,
       candidateFirstName: row.candidate_first_name,
       position: { name: position.name, introMessage: position.intro_message },
-      expiresAt: row.expires_at,
-      expiresInSeconds: row.expires_at === null ? null : Math.max(0, Math.floor((row.expires_at - this.ctx.clock.now()) / 1000)),
       questions: views,
-      limits: { maxChunkBytes: MAX_CHUNK_BYTES, bytesPerSecond: BYTES_PER_SECOND },
     };
   }
 

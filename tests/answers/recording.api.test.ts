@@ -3,6 +3,7 @@ import http from 'node:http';
 import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerFinalizer } from '../../server/answers/answer-finalizer.ts';
+import { AnswerRepository } from '../../server/answers/answer.repository.ts';
 import { InterviewCompletion } from '../../server/answers/interview-completion.ts';
 import { answerChunkFolder, chunkKey, interviewFolder } from '../../server/answers/recording-limits.ts';
 import { probeMedia } from '../../server/media/media-probe.ts';
@@ -190,6 +191,62 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     const retake = await candidate.post(`/api/candidate/${token}/questions/${q.id}/takes`, { mimeType: WEBM });
     expect(retake.body).toMatchObject({ take: 2, takesLeft: q.retakes - 1 });
     expect(retake.body.answerId).not.toBe(a.body.answerId);
+  });
+
+  it('a retake of the take the device recorded is a new take, even before that take\'s first chunk arrives', async () => {
+    const { token, candidate, questions } = await invite();
+    const q = questions[0]!;
+    const first = (await candidate.post(`/api/candidate/${token}/questions/${q.id}/takes`, { mimeType: WEBM })).body;
+    // Recorded on the device, its pieces still on their way: "Record again" names it, and gets a take of its own.
+    const retake = await candidate.post(`/api/candidate/${token}/questions/${q.id}/takes`, { mimeType: WEBM, replacesAnswerId: first.answerId });
+    expect(retake.status).toBe(201);
+    expect(retake.body).toMatchObject({ take: 2, takesLeft: q.retakes - 1 });
+    expect(retake.body.answerId).not.toBe(first.answerId);
+    // The same request again (its answer lost on the way) hands back that take and spends nothing.
+    const retried = await candidate.post(`/api/candidate/${token}/questions/${q.id}/takes`, { mimeType: WEBM, replacesAnswerId: first.answerId });
+    expect(retried.body).toEqual(retake.body);
+    // The first take's late pieces are refused, not mixed into the new one.
+    const late = await put(candidate, token, first.answerId, 0, chunks[0]!);
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('take_replaced');
+    expect((await put(candidate, token, retake.body.answerId, 0, chunks[0]!)).status).toBe(201);
+    expect((await candidate.get(`/api/candidate/${token}`)).body.questions[0]).toMatchObject({ takesUsed: 2, openTake: { answerId: retake.body.answerId, receivedChunks: [0] } });
+  });
+
+  it('a submit that meets a retake started after it read the take says the take was replaced', async () => {
+    const { token, candidate, questions } = await invite();
+    const q = questions[0]!;
+    const answerId = await recordTake(candidate, token, q.id);
+    let retake: { status: number; body: any } | undefined;
+    // Another device starts a retake between the submit's last read of the take (its chunks) and its transaction.
+    const chunksOf = AnswerRepository.prototype.chunksOf;
+    AnswerRepository.prototype.chunksOf = async function (this: AnswerRepository, ...args) {
+      AnswerRepository.prototype.chunksOf = chunksOf;
+      const held = await chunksOf.apply(this, args);
+      retake = await candidate.post(`/api/candidate/${token}/questions/${q.id}/takes`, { mimeType: WEBM });
+      return held;
+    };
+    let submitted;
+    try {
+      submitted = await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
+    } finally {
+      AnswerRepository.prototype.chunksOf = chunksOf;
+    }
+    expect(retake?.status).toBe(201);
+    expect(submitted.status).toBe(409);
+    expect(submitted.body.error.code).toBe('take_replaced');
+    expect((await candidate.get(`/api/candidate/${token}/answers/${answerId}/chunks`)).body.status).toBe('discarded');
+    expect((await candidate.get(`/api/candidate/${token}`)).body.questions[0].answered).toBe(false);
+  });
+
+  it('a closed link says only that it is closed: no questions, intro or name', async () => {
+    const { interview, token, candidate } = await invite();
+    expect((await candidate.get(`/api/candidate/${token}`)).body.questions.length).toBeGreaterThan(0);
+    expect((await ws.api.post(`/api/interviews/${interview.id}/cancel`)).status).toBe(200);
+    const closed = await candidate.get(`/api/candidate/${token}`);
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ status: 'cancelled', candidateFirstName: '', position: { introMessage: '' }, questions: [] });
+    expect(closed.body.position.name).toBe(interview.position.name);
   });
 
   it('refuses bad uploads and changes nothing', async () => {

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page, Response } from 'playwright-core';
+import type { Browser, Page, Response, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from '../../server/media/media-probe.ts';
 import { launchBrowser, newCandidateContext } from '../support/browser.ts';
@@ -302,6 +302,40 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
       const held2 = await answerLastQuestion(candidate);
       // What was recorded up to the last whole piece before the reload.
       await expectStoredInterview(interviewId, questionIds, { [q1]: reloadedAfter - 500, [q2]: held2 });
+      await candidate.context.close();
+    }, 120_000);
+
+    it('records again while the first take\'s pieces are still on their way: the retake is a take of its own, and the answer', async () => {
+      const { interviewId, url, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const candidate = await openCandidate(url);
+      const { page } = candidate;
+      const takes: { answerId: string; take: number }[] = [];
+      page.on('response', async (response) => {
+        if (response.request().method() === 'POST' && /\/takes$/.test(response.url())) takes.push(await response.json());
+      });
+      // A slow uplink: no piece of the first take arrives before "Record again" has started the next take.
+      const held: Route[] = [];
+      let holding = true;
+      await page.route(/\/chunks\/\d+$/, (route) => (holding ? void held.push(route) : route.continue()));
+      await candidate.startInterview();
+      await candidate.record(2500);
+      await candidate.recordAgain();
+      expect(held.length).toBeGreaterThan(0);
+      const held1 = await candidate.record(3000, async () => {
+        holding = false;
+        for (const route of held.splice(0)) await route.continue();
+      });
+      expect(takes.map((t) => t.take)).toEqual([1, 2]);
+      expect(takes[1]!.answerId).not.toBe(takes[0]!.answerId);
+      // Both takes of the question are spent.
+      expect(await candidate.button(/^Record again/).count()).toBe(0);
+      await candidate.submitAnswer();
+      const held2 = await answerLastQuestion(candidate);
+      const { rows, live } = await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+      expect(live.get(q1)!.id).toBe(takes[1]!.answerId);
+      expect(rows.find((r) => r.id === takes[0]!.answerId)?.status).toBe('discarded');
+      expect(pageErrors(candidate)).toEqual([]);
       await candidate.context.close();
     }, 120_000);
 

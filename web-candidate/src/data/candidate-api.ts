@@ -149,8 +149,9 @@ export class CandidateApi {
     return this.request<CandidateInterview>('POST', '/start', {}).then(received);
   }
 
-  startTake(questionId: string, mimeType: string): Promise<StartedTake> {
-    return this.request('POST', `/questions/${encodeURIComponent(questionId)}/takes`, { mimeType });
+  /** `replacesAnswerId`: the take this device recorded and now records again (never handed back as the new one). */
+  startTake(questionId: string, mimeType: string, replacesAnswerId?: string): Promise<StartedTake> {
+    return this.request('POST', `/questions/${encodeURIComponent(questionId)}/takes`, { mimeType, replacesAnswerId });
   }
 
   putChunk(answerId: string, seq: number, body: Blob): Promise<ChunkReceipt> {

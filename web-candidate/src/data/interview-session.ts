@@ -155,8 +155,11 @@ export class InterviewSession extends EventTarget {
     if (unused) {
       started = unused;
     } else {
+      // The take recorded here before: the server must not hand it back as new while its pieces are still on their way.
+      const open = question.openTake?.answerId;
+      const replaces = open && this.recordedHere.has(open) ? open : undefined;
       try {
-        started = await withRetries(() => this.api.startTake(question.id, mimeType), onWaiting);
+        started = await withRetries(() => this.api.startTake(question.id, mimeType, replaces), onWaiting);
       } catch (error) {
         // A retried request may have started the take already: the server then holds it as open.
         if (!(error instanceof CandidateApiError && error.code === 'no_retakes_left')) throw error;
