@@ -125,15 +125,15 @@ export class DeviceCheck extends LitElement {
           </div>
           <div class="field">
             <label for="camera">Camera</label>
-            <select id="camera" @change=${this.onCameraChange} ?disabled=${!this.stream || this.practice === 'recording'}>
-              ${this.cameras.length === 0 ? html`<option value="">No camera found</option>` : nothing}
+            <select id="camera" @change=${this.onCameraChange} ?disabled=${this.starting || this.cameras.length === 0 || this.practice === 'recording'}>
+              ${this.cameras.length === 0 ? html`<option value="">No camera found</option>` : this.choosing ? html`<option value="" selected>Choose a camera</option>` : nothing}
               ${this.cameras.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === this.cameraId}>${d.label || `Camera ${i + 1}`}</option>`)}
             </select>
           </div>
           <div class="field">
             <label for="microphone">Microphone</label>
-            <select id="microphone" @change=${this.onMicrophoneChange} ?disabled=${!this.stream || this.practice === 'recording'}>
-              ${this.microphones.length === 0 ? html`<option value="">No microphone found</option>` : nothing}
+            <select id="microphone" @change=${this.onMicrophoneChange} ?disabled=${this.starting || this.microphones.length === 0 || this.practice === 'recording'}>
+              ${this.microphones.length === 0 ? html`<option value="">No microphone found</option>` : this.choosing ? html`<option value="" selected>Choose a microphone</option>` : nothing}
               ${this.microphones.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === this.microphoneId}>${d.label || `Microphone ${i + 1}`}</option>`)}
             </select>
           </div>
@@ -167,6 +167,11 @@ export class DeviceCheck extends LitElement {
     }
   }
 
+  /** No device works and none is being tried: every listed one is a choice, and none is shown as chosen. */
+  private get choosing(): boolean {
+    return !this.stream && !this.starting;
+  }
+
   private problemTitle(problem: DeviceError): string {
     switch (problem.problem) {
       case 'denied':
@@ -197,6 +202,12 @@ export class DeviceCheck extends LitElement {
       this.microphoneId = inUse.audioDeviceId ?? '';
     } catch (error) {
       this.problem = explainDeviceError(error);
+      // The default device may be busy or gone while another works: offer every one the browser lists.
+      const lists = await listDevices().catch(() => null);
+      if (lists) {
+        this.cameras = lists.cameras;
+        this.microphones = lists.microphones;
+      }
     } finally {
       this.starting = false;
     }

@@ -28,6 +28,11 @@ type Page =
   | { name: 'question'; question: InterviewQuestion; recovered: RecoveredTake | null }
   | { name: 'done' };
 
+/** A page and, for a question, which one: the next question is a new page too. */
+function pageKey(page: Page | undefined): string | undefined {
+  return page?.name === 'question' ? `question:${page.question.id}` : page?.name;
+}
+
 /** The candidate app: loads the interview behind the link and moves the candidate through it. */
 @customElement('interview-app')
 export class InterviewApp extends LitElement {
@@ -89,8 +94,8 @@ export class InterviewApp extends LitElement {
   }
 
   protected updated(changed: PropertyValues): void {
-    if (changed.has('page') && (changed.get('page') as Page | undefined)?.name !== this.page.name) {
-      // A new page: move focus to its heading so screen readers start there.
+    if (changed.has('page') && pageKey(changed.get('page') as Page | undefined) !== pageKey(this.page)) {
+      // A new page (or the next question): move focus to its heading so screen readers start there.
       void this.updateComplete.then(() => {
         const current = this.renderRoot.querySelector('[data-page]') as (HTMLElement & { focusHeading?: () => void; updateComplete?: Promise<unknown> }) | null;
         void Promise.resolve(current?.updateComplete).then(() => current?.focusHeading?.());

@@ -219,7 +219,7 @@ export class QuestionRecorder extends LitElement {
       <div class="workspace">
         <div class="media">${this.renderMedia()}</div>
         <div class="panel">
-          ${this.renderStatus()} ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
+          ${this.renderStatus()} ${this.error ? html`<p class="notice error" id="error" role="alert" tabindex="-1">${this.error}</p>` : nothing}
           ${this.waitingForNetwork ? html`<p class="notice warning" role="status">Waiting for the connection to start recording…</p>` : nothing}
           <div class="actions">${this.renderActions()}</div>
         </div>
@@ -291,7 +291,7 @@ export class QuestionRecorder extends LitElement {
             ? html`<button class="secondary" id="retake" @click=${this.recordAgain} ?disabled=${this.phase === 'submitting'}>Record again (${this.takesLeft} left)</button>`
             : nothing}`;
       case 'failed':
-        return this.takesLeft > 0 || this.canRetryWithoutRetake() ? html`<button @click=${this.beginQuestion}>Try again</button>` : nothing;
+        return this.takesLeft > 0 || this.canRetryWithoutRetake() ? html`<button id="try-again" @click=${this.beginQuestion}>Try again</button>` : nothing;
     }
   }
 
@@ -437,6 +437,13 @@ export class QuestionRecorder extends LitElement {
     this.playbackUrl = '';
     this.recorded = null;
     this.beginQuestion();
+    // The button pressed is gone: keyboard users land on the one that starts the new take.
+    this.focusAfterUpdate('#start');
+  }
+
+  /** Moves keyboard focus once the next render is on screen (the control that had it may be gone). */
+  private focusAfterUpdate(selector: string): void {
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(selector)?.focus());
   }
 
   /** The camera or microphone is gone: the app sets them up again before anything is recorded. */
@@ -447,6 +454,7 @@ export class QuestionRecorder extends LitElement {
   private fail(message: string): void {
     this.phase = 'failed';
     this.error = message;
+    this.focusAfterUpdate('#try-again, #error');
   }
 
   private closedBy(error: unknown): boolean {
