@@ -21,9 +21,11 @@ const CandidateInterview = z
       z.object({
         id: z.string(),
         index: z.number(),
-        title: z.string(),
+        title: z.string().openapi({ description: 'Empty until the candidate reaches the question (opens it, or starts a take)' }),
         description: z.string(),
+        opened: z.boolean(),
         thinkTimeSeconds: z.number(),
+        thinkTimeLeftSeconds: z.number().nullable().openapi({ description: 'Once opened: think time left by the server clock (a reload does not restart it)' }),
         maxAnswerSeconds: z.number(),
         retakes: z.number(),
         takesUsed: z.number(),
@@ -65,6 +67,21 @@ export function recordingRoutes(candidates: CandidateService, recordings: Record
   app.openapi(
     createRoute({ method: 'post', path: '/candidate/{token}/start', tags, summary: 'Mark the interview as started', request: { params: z.object({ token: Token }) }, responses: { 200: ok, ...errorResponses } }),
     async (c) => c.json(await candidates.start(c.req.valid('param').token), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/candidate/{token}/questions/{questionId}/open',
+      tags,
+      summary: 'Show the candidate the question: its text, and its think time starting now (once)',
+      request: { params: z.object({ token: Token, questionId: Id('questionId') }) },
+      responses: { 200: ok, ...errorResponses },
+    }),
+    async (c) => {
+      const { token, questionId } = c.req.valid('param');
+      return c.json(await candidates.openQuestion(token, questionId), 200);
+    },
   );
 
   app.openapi(

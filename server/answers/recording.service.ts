@@ -76,6 +76,8 @@ export class RecordingService {
         finalized_at: null,
       });
       await new InterviewRepository(trx).transition(interview.id, ['pending'], { status: 'in_progress', started_at: now, updated_at: now });
+      // Recorded without being opened first (another client): it is reached now all the same.
+      await new InterviewRepository(trx).markQuestionOpened(questionId, now);
       const discardedKeys = (await Promise.all(discarded.map((d) => repo.chunksOf(d.id)))).flat().map((c) => c.storage_key);
       await this.garbage.add(trx, discardedKeys);
       await this.garbage.addFolders(trx, discarded.map((d) => answerChunkFolder(interview.id, d.id)));

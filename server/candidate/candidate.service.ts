@@ -10,9 +10,14 @@ import type { InterviewExpiry } from '../interviews/interview-expiry.ts';
 export interface CandidateQuestionView {
   id: string;
   index: number;
+  /** The question's text: empty until the candidate reaches it (opens it, or has recorded it). */
   title: string;
   description: string;
+  /** Whether the candidate was shown it; its text and think time are known from then on. */
+  opened: boolean;
   thinkTimeSeconds: number;
+  /** Think time left by the server's clock once opened (a reload does not restart it); null before. */
+  thinkTimeLeftSeconds: number | null;
   maxAnswerSeconds: number;
   retakes: number;
   takesUsed: number;
@@ -90,6 +95,27 @@ export class CandidateService {
     if (state.submitted_at) throw closedErrors.completed();
   }
 
+  /**
+   * The candidate reaches a question: its text is handed out and its think time starts, once (a reload, or a second
+   * call, changes nothing). A question's turn comes once every question before it was recorded (a take started: its
+   * upload and submit may still be on their way); the others wait.
+   */
+  async openQuestion(token: string, questionId: string): Promise<CandidateInterviewView> {
+    const interview = await this.openForRecording(token);
+    const repo = new InterviewRepository(this.ctx.db);
+    const questions = await repo.questionsOf(interview.id);
+    const question = questions.find((q) => q.id === questionId);
+    if (!question) throw new AppError('question_not_found', 'This question is not part of your interview');
+    const recorded = new Set((await new AnswerRepository(this.ctx.db).listForInterview(interview.id)).map((a) => a.interview_question_id));
+    if (questions.slice(0, questions.indexOf(question)).some((q) => !recorded.has(q.id))) {
+      throw new AppError('question_not_current', 'Answer the questions in order: this one comes later');
+    }
+    const now = this.ctx.clock.now();
+    await repo.markQuestionOpened(question.id, now);
+    await repo.transition(interview.id, ['pending'], { status: 'in_progress', started_at: now, updated_at: now });
+    return this.view(token);
+  }
+
   async start(token: string): Promise<CandidateInterviewView> {
     const interview = await this.openForRecording(token);
     const now = this.ctx.clock.now();
@@ -116,15 +142,21 @@ export class CandidateService {
     const answers = new AnswerRepository(this.ctx.db);
     const takes = await answers.listForInterview(row.id);
     const views: CandidateQuestionView[] = [];
+    const now = this.ctx.clock.now();
     for (const [index, q] of questions.entries()) {
       const mine = takes.filter((t) => t.interview_question_id === q.id);
       const open = mine.filter((t) => t.status === 'recording').at(-1);
+      // Recorded before the question kept when it was opened: opened all the same.
+      const opened = q.opened_at !== null || mine.length > 0;
+      const thinking = q.opened_at === null ? (opened ? 0 : null) : Math.max(0, q.think_time_seconds - Math.floor((now - Number(q.opened_at)) / 1000));
       views.push({
         id: q.id,
         index,
-        title: q.title,
-        description: q.description,
+        title: opened ? q.title : '',
+        description: opened ? q.description : '',
+        opened,
         thinkTimeSeconds: q.think_time_seconds,
+        thinkTimeLeftSeconds: thinking,
         maxAnswerSeconds: q.max_answer_seconds,
         retakes: q.retakes,
         takesUsed: mine.length,

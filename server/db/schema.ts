@@ -123,6 +123,8 @@ export interface InterviewQuestionsTable {
   think_time_seconds: number;
   max_answer_seconds: number;
   retakes: number;
+  /** When the candidate was first shown it (think time runs from then); null before. */
+  opened_at: number | null;
 }
 
 export type EmailKind = 'invitation' | 'reminder' | 'completed' | 'member_invitation';

@@ -126,6 +126,11 @@ export class InterviewRepository {
     return this.db.selectFrom('interview_questions').selectAll().where('interview_id', '=', interviewId).orderBy('sort_order').execute();
   }
 
+  /** The candidate is shown the question from `at` on: the first time only (its think time runs from then). */
+  markQuestionOpened(questionId: string, at: number) {
+    return this.db.updateTable('interview_questions').set({ opened_at: at }).where('id', '=', questionId).where('opened_at', 'is', null).execute();
+  }
+
   update(id: string, changes: Partial<InterviewsTable>) {
     return this.db.updateTable('interviews').set(changes).where('id', '=', id).execute();
   }

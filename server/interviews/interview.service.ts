@@ -191,6 +191,7 @@ export class InterviewService {
             think_time_seconds: q.think_time_seconds,
             max_answer_seconds: q.max_answer_seconds,
             retakes: q.retakes,
+            opened_at: null,
           })),
         );
         if (input.sendEmail) await this.queueInvitationEmail(trx, id);

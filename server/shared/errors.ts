@@ -16,6 +16,7 @@ export const errorStatus = {
   link_not_found: 404,
   answer_not_found: 404,
   question_not_found: 404,
+  question_not_current: 409,
   already_invited: 409,
   external_id_taken: 409,
   email_taken: 409,

@@ -249,6 +249,42 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect(closed.body.position.name).toBe(interview.position.name);
   });
 
+  it('hands out a question\'s text when its turn comes, and counts its think time from then by the server clock', async () => {
+    const { interview, token, candidate, questions } = await invite();
+    const [q1, q2] = [questions[0]!, questions[1]!];
+    const view = async () => (await candidate.get(`/api/candidate/${token}`)).body;
+    const unopened = { title: '', description: '', opened: false, thinkTimeLeftSeconds: null };
+    expect((await view()).questions).toMatchObject([unopened, unopened]);
+    // Not before the questions ahead of it were recorded.
+    const early = await candidate.post(`/api/candidate/${token}/questions/${q2.id}/open`, {});
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('question_not_current');
+    expect((await view()).questions[1]).toMatchObject(unopened);
+
+    const opened = await candidate.post(`/api/candidate/${token}/questions/${q1.id}/open`, {});
+    expect(opened.status).toBe(200);
+    expect(opened.body.status).toBe('in_progress');
+    expect(opened.body.questions).toMatchObject([{ title: 'Tell us about yourself', opened: true, thinkTimeSeconds: 10, thinkTimeLeftSeconds: 10 }, unopened]);
+    // A reload (or the same call again) 4 s later resumes the think time; it does not start over.
+    t.clock.advance(4000);
+    expect((await candidate.post(`/api/candidate/${token}/questions/${q1.id}/open`, {})).body.questions[0].thinkTimeLeftSeconds).toBe(6);
+    t.clock.advance(60_000);
+    expect((await view()).questions[0].thinkTimeLeftSeconds).toBe(0);
+
+    // Recording the first question brings the second's turn, before its upload and submit are done.
+    expect((await candidate.post(`/api/candidate/${token}/questions/${q1.id}/takes`, { mimeType: WEBM })).status).toBe(201);
+    const second = await candidate.post(`/api/candidate/${token}/questions/${q2.id}/open`, {});
+    expect(second.status).toBe(200);
+    expect(second.body.questions[1]).toMatchObject({ title: 'Why this role?', description: 'Be specific.', opened: true, thinkTimeLeftSeconds: 0 });
+    expect((await ws.api.get(`/api/interviews/${interview.id}`)).body.status).toBe('in_progress');
+  });
+
+  it('counts a question recorded without being opened first as opened', async () => {
+    const { token, candidate, questions } = await invite();
+    expect((await candidate.post(`/api/candidate/${token}/questions/${questions[0]!.id}/takes`, { mimeType: WEBM })).status).toBe(201);
+    expect((await candidate.get(`/api/candidate/${token}`)).body.questions[0]).toMatchObject({ title: 'Tell us about yourself', opened: true });
+  });
+
   it('refuses bad uploads and changes nothing', async () => {
     const a = await invite();
     const b = await invite();

@@ -96,6 +96,24 @@ describe('candidate app pages in Chromium', () => {
     await candidate.context.close();
   }, 60_000);
 
+  it('resumes the think time after a reload instead of starting it again', async () => {
+    const slow = await oneQuestionPosition('Slow Thinker', { title: 'Describe your ideal team', thinkTimeSeconds: 30, maxAnswerSeconds: 60, retakes: 0 });
+    const { url } = await invite({}, slow);
+    const candidate = await open(url);
+    const { page } = candidate;
+    await candidate.startInterview();
+    const live = page.locator('question-recorder p[aria-live="polite"]');
+    await expect.poll(() => live.textContent()).toBe('You have 30 seconds to think. Recording starts by itself.');
+    // 20 s of it pass by the server's clock (the test's), then the candidate reloads for a fresh start.
+    t.clock.advance(20_000);
+    await page.reload();
+    await candidate.startInterview();
+    await page.getByRole('heading', { name: 'Describe your ideal team' }).waitFor();
+    await expect.poll(() => live.textContent()).toBe('You have 10 seconds left to think. Recording starts by itself.');
+    expect(Number((await page.locator('question-recorder .timer').textContent())!.split(':')[1])).toBeLessThanOrEqual(10);
+    await candidate.context.close();
+  }, 60_000);
+
   it('stops recording by itself at the answer time limit', async () => {
     const quick = await oneQuestionPosition('Quick Question', { title: 'Say hello', thinkTimeSeconds: 0, maxAnswerSeconds: 5, retakes: 0 });
     const { interviewId, url } = await invite({ name: 'Alan Turing' }, quick);

@@ -263,7 +263,8 @@ describe.each(databaseKinds)('invitations API on %s', (kind) => {
         position: { name: 'Warehouse Lead', introMessage: 'Welcome! Two short questions.' },
         expiresAt: null,
       });
-      expect(api.body.questions.map((q: any) => q.title)).toEqual(['Tell us about yourself', 'Why this role?']);
+      // Two questions, whose text comes when each one's turn comes.
+      expect(api.body.questions.map((q: any) => [q.title, q.opened])).toEqual([['', false], ['', false]]);
       // The candidate sees their own first name, never the recruiter's view of them.
       expect(JSON.stringify(api.body)).not.toContain(i.candidate.email);
       expect(JSON.stringify(api.body)).not.toContain(i.id);
@@ -547,8 +548,8 @@ describe.each(databaseKinds)('invitations API on %s', (kind) => {
 
       const after = await ws.api.get(`/api/interviews/${i.id}`);
       expect(after.body.questions).toEqual(before);
-      const candidateView = (await t.anonymous().get(`/api/candidate/${tokenOf(i)}`)).body;
-      expect(candidateView.questions.map((q: any) => q.title)).toEqual(['Tell us about yourself', 'Why this role?']);
+      const candidateView = (await t.anonymous().post(`/api/candidate/${tokenOf(i)}/questions/${before[0].id}/open`, {})).body;
+      expect(candidateView.questions.map((q: any) => [q.title, q.maxAnswerSeconds])).toEqual([['Tell us about yourself', 60], ['', 30]]);
 
       // Replacing the whole list does not reach it either; a new invitation gets the new questions.
       expect((await ws.api.patch(`/api/positions/${p.id}`, { questions: [{ title: 'Only one now' }] })).status).toBe(200);

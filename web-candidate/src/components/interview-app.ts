@@ -316,7 +316,17 @@ export class InterviewApp extends LitElement {
       this.page = { name: 'devices' };
       return;
     }
-    this.page = { name: 'question', question, recovered };
+    let shown = question;
+    try {
+      // Its text comes, and its think time starts, now (a kept take's question was opened long ago).
+      if (!recovered) shown = await session.openQuestion(question, (waiting) => (this.waiting = waiting));
+    } catch (error) {
+      const closed = closedReasonForError(error);
+      if (closed) return this.close(closed);
+      this.page = { name: 'load-error', message: `The next question could not be loaded (${(error as Error)?.message ?? error}). Please reload the page.` };
+      return;
+    }
+    this.page = { name: 'question', question: shown, recovered };
   }
 }
 

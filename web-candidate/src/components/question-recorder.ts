@@ -17,6 +17,9 @@ export interface AnswerSubmittedDetail {
 
 const DEADLINE_WARNING_MS = 60 * 60_000;
 
+/** A think time resumed after a reload leaves at least this long to settle in before recording starts by itself. */
+const minResumedThinkSeconds = 5;
+
 type Phase = 'think' | 'ready' | 'starting' | 'recording' | 'saving' | 'recorded' | 'submitting' | 'failed';
 
 interface Recorded {
@@ -183,7 +186,7 @@ export class QuestionRecorder extends LitElement {
       this.showRecorded({ ...this.recovered });
       this.announcement = 'Your earlier recording of this question was kept. Watch it if you like, then submit it or record again.';
     } else {
-      this.beginQuestion();
+      this.beginQuestion({ firstShowing: true });
     }
   }
 
@@ -291,7 +294,7 @@ export class QuestionRecorder extends LitElement {
             ? html`<button class="secondary" id="retake" @click=${this.recordAgain} ?disabled=${this.phase === 'submitting'}>Record again (${this.takesLeft} left)</button>`
             : nothing}`;
       case 'failed':
-        return this.takesLeft > 0 || this.canRetryWithoutRetake() ? html`<button id="try-again" @click=${this.beginQuestion}>Try again</button>` : nothing;
+        return this.takesLeft > 0 || this.canRetryWithoutRetake() ? html`<button id="try-again" @click=${() => this.beginQuestion()}>Try again</button>` : nothing;
     }
   }
 
@@ -307,7 +310,18 @@ export class QuestionRecorder extends LitElement {
     if (spoken) this.announcement = spoken;
   }
 
-  private beginQuestion(): void {
+  /**
+   * On the question's first showing, the think time the server counts from when it was first opened (a reload
+   * resumes it, with a few seconds at least to settle in); for a retake, the whole of it again.
+   */
+  private thinkTime(firstShowing: boolean): number {
+    const full = this.question.thinkTimeSeconds;
+    const left = this.question.thinkTimeLeftSeconds;
+    if (!firstShowing || left === null || left >= full) return full;
+    return Math.max(left, Math.min(full, minResumedThinkSeconds));
+  }
+
+  private beginQuestion({ firstShowing = false } = {}): void {
     // A kept take was shown without the camera (after a reload), or the camera stopped: set it up first.
     if (!isLive(this.stream)) {
       this.devicesLost();
@@ -315,10 +329,12 @@ export class QuestionRecorder extends LitElement {
     }
     this.error = '';
     this.answerId = '';
-    const think = this.question.thinkTimeSeconds;
+    const think = this.thinkTime(firstShowing);
     if (think > 0) {
       this.phase = 'think';
-      this.announcement = `You have ${spokenDuration(think)} to think. Recording starts by itself.`;
+      this.announcement = think < this.question.thinkTimeSeconds
+        ? `You have ${spokenDuration(think)} left to think. Recording starts by itself.`
+        : `You have ${spokenDuration(think)} to think. Recording starts by itself.`;
       this.countdownFrom = think;
       this.thinkCountdown.start(think);
     } else {

@@ -16,9 +16,13 @@ export interface OpenTake {
 export interface InterviewQuestion {
   id: string;
   index: number;
+  /** Empty until the question is opened (the server hands out a question's text when its turn comes). */
   title: string;
   description: string | null;
+  opened: boolean;
   thinkTimeSeconds: number;
+  /** Once opened, the think time left by the server's clock: a reload resumes it instead of starting it again. */
+  thinkTimeLeftSeconds: number | null;
   maxAnswerSeconds: number;
   retakes: number;
   takesUsed: number;
@@ -147,6 +151,11 @@ export class CandidateApi {
 
   start(): Promise<CandidateInterview> {
     return this.request<CandidateInterview>('POST', '/start', {}).then(received);
+  }
+
+  /** Its turn has come: the server hands out its text and starts its think time (once). */
+  openQuestion(questionId: string): Promise<CandidateInterview> {
+    return this.request<CandidateInterview>('POST', `/questions/${encodeURIComponent(questionId)}/open`, {}).then(received);
   }
 
   /** `replacesAnswerId`: the take this device recorded and now records again (never handed back as the new one). */

@@ -126,6 +126,12 @@ export class InterviewSession extends EventTarget {
     this.interview = await withRetries(() => this.api.start(), onWaiting);
   }
 
+  /** Shows the candidate the question: its text, and its think time as the server counts it. */
+  async openQuestion(question: InterviewQuestion, onWaiting?: (waiting: boolean) => void): Promise<InterviewQuestion> {
+    this.interview = await withRetries(() => this.api.openQuestion(question.id), onWaiting);
+    return this.question(question.id) ?? question;
+  }
+
   question(id: string): InterviewQuestion | undefined {
     return this.interview.questions.find((q) => q.id === id);
   }
@@ -141,7 +147,7 @@ export class InterviewSession extends EventTarget {
 
   /** True once this visit has started answering (for "Continue" instead of "Start"). */
   get hasProgress(): boolean {
-    return this.interview.questions.some((q) => q.takesUsed > 0 || this.isDone(q));
+    return this.interview.questions.some((q) => q.opened || q.takesUsed > 0 || this.isDone(q));
   }
 
   /**
