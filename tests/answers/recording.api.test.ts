@@ -283,6 +283,8 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     const { token, candidate, questions } = await invite();
     expect((await candidate.post(`/api/candidate/${token}/questions/${questions[0]!.id}/takes`, { mimeType: WEBM })).status).toBe(201);
     expect((await candidate.get(`/api/candidate/${token}`)).body.questions[0]).toMatchObject({ title: 'Tell us about yourself', opened: true });
+    const question = await t.database.db.selectFrom('interview_questions').select('opened_at').where('id', '=', questions[0]!.id).executeTakeFirstOrThrow();
+    expect(Number(question.opened_at)).toBe(t.clock.now());
   });
 
   it('refuses bad uploads and changes nothing', async () => {

@@ -339,6 +339,97 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
       await candidate.context.close();
     }, 120_000);
 
+    it('records again on the second question after the first was submitted in the background: still a take of its own', async () => {
+      // Both questions without think time; the second allows a retake.
+      const position = await ws.api.post('/api/positions', {
+        name: 'Two Retakes',
+        questions: [
+          { title: 'First', thinkTimeSeconds: 0, maxAnswerSeconds: 60, retakes: 0 },
+          { title: 'Second', thinkTimeSeconds: 0, maxAnswerSeconds: 60, retakes: 1 },
+        ],
+      });
+      const invited = await ws.api.post(`/api/positions/${position.body.id}/interviews`, { name: 'Sam Slow', email: `sam.${Date.now()}@example.com`, sendEmail: false });
+      const candidate = await openCandidate(invited.body.url.public);
+      const { page } = candidate;
+      const takes: { answerId: string; take: number }[] = [];
+      page.on('response', async (response) => {
+        if (response.request().method() === 'POST' && /\/takes$/.test(response.url())) takes.push(await response.json());
+      });
+      // A slow uplink: pieces wait until the test lets them go.
+      const held: Route[] = [];
+      let holding = true;
+      await page.route(/\/chunks\/\d+$/, (route) => (holding ? void held.push(route) : route.continue()));
+      const release = async () => {
+        for (const route of held.splice(0)) await route.continue();
+      };
+      await candidate.startInterview();
+      await candidate.record(2000);
+      await candidate.submitAnswer();
+      expect(await candidate.questionNumber()).toBe('Question 2 of 2');
+      // The first answer's pieces and submit go through now, while the second question is on screen.
+      holding = false;
+      await release();
+      await expect.poll(async () => (await t.database.db.selectFrom('answers').select('status').where('id', '=', takes[0]!.answerId).executeTakeFirst())?.status).toMatch(/^(submitted|ready)$/);
+      holding = true;
+      await candidate.record(2000);
+      await candidate.recordAgain();
+      const again = await candidate.record(2500, async () => {
+        holding = false;
+        await release();
+      });
+      expect(takes.map((t) => t.take)).toEqual([1, 1, 2]);
+      expect(takes[2]!.answerId).not.toBe(takes[1]!.answerId);
+      await candidate.submitAnswer();
+      await candidate.waitUntilAllUploaded();
+      while ((await t.drainJobs()) > 0);
+      const answer = await t.database.db.selectFrom('answers').selectAll().where('id', '=', takes[2]!.answerId).executeTakeFirstOrThrow();
+      expect(answer.status).toBe('ready');
+      expect(Math.abs(Number(answer.duration_seconds) * 1000 - again)).toBeLessThan(1500);
+      expect(pageErrors(candidate)).toEqual([]);
+      await candidate.context.close();
+    }, 120_000);
+
+    it('a reload just after Start, before the first piece, spends no attempt', async () => {
+      const { interviewId, url, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const candidate = await openCandidate(url);
+      const { page } = candidate;
+      await candidate.startInterview();
+      await candidate.startRecording();
+      // Within the first second: the recorder has not handed over a piece yet.
+      await page.reload();
+      await candidate.button(/^(Start|Continue) interview$/).click();
+      await candidate.passDeviceCheck();
+      expect(await candidate.questionNumber()).toBe('Question 1 of 2');
+      const held1 = await candidate.record(2500);
+      // The empty take was reused: the retake is still there.
+      await candidate.button('Record again (1 left)').waitFor();
+      await candidate.submitAnswer();
+      const held2 = await answerLastQuestion(candidate);
+      const { rows } = await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+      expect(rows.filter((r) => r.interview_question_id === q1).map((r) => r.take)).toEqual([1]);
+      await candidate.context.close();
+    }, 120_000);
+
+    it('says it waits for the connection when the next question cannot be fetched offline, then goes on', async () => {
+      const { interviewId, url, questionIds } = await invite();
+      const [q1, q2] = questionIds as [string, string];
+      const candidate = await openCandidate(url);
+      const { page, context } = candidate;
+      await candidate.startInterview();
+      const held1 = await candidate.record(2500);
+      await context.setOffline(true);
+      await candidate.button('Submit answer').click();
+      await page.getByRole('status').filter({ hasText: 'Waiting for the connection…' }).waitFor({ timeout: 15_000 });
+      // The last answer's upload state stays in view meanwhile.
+      expect(await candidate.uploadStatus().isVisible()).toBe(true);
+      await context.setOffline(false);
+      await page.getByText('Question 2 of 2').waitFor({ timeout: 30_000 });
+      const held2 = await answerLastQuestion(candidate);
+      await expectStoredInterview(interviewId, questionIds, { [q1]: held1, [q2]: held2 });
+      await context.close();
+    }, 120_000);
+
     it('warns before leaving mid-answer even when every piece so far is uploaded', async () => {
       const { url } = await invite();
       const candidate = await openCandidate(url);

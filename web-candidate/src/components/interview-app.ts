@@ -25,7 +25,7 @@ type Page =
   | { name: 'closed'; reason: ClosedReason }
   | { name: 'welcome' }
   | { name: 'devices' }
-  | { name: 'question'; question: InterviewQuestion; recovered: RecoveredTake | null }
+  | { name: 'question'; question: InterviewQuestion; recovered: RecoveredTake | null; recordingAgain: boolean }
   | { name: 'done' };
 
 /** A page and, for a question, which one: the next question is a new page too. */
@@ -106,7 +106,8 @@ export class InterviewApp extends LitElement {
   render() {
     const interview = this.session?.interview;
     // Pieces left from an earlier visit upload from the welcome page on, so their state shows there too.
-    const showUploads = ['welcome', 'devices', 'question', 'done'].includes(this.page.name);
+    // Also while the next question waits for the connection: the last answer may still be uploading.
+    const showUploads = ['welcome', 'devices', 'question', 'done'].includes(this.page.name) || (this.page.name === 'loading' && !!interview);
     return html`${interview && this.page.name !== 'closed'
         ? html`<header><span><strong>${interview.position.name}</strong></span><span>Video interview</span></header>`
         : nothing}
@@ -171,6 +172,7 @@ export class InterviewApp extends LitElement {
             .stream=${this.stream}
             .mimeType=${this.mimeType ?? ''}
             .recovered=${page.recovered}
+            .recordingAgain=${page.recordingAgain}
             @answer-submitted=${this.onAnswerSubmitted}
             @interview-closed=${this.onInterviewClosed}
             @devices-lost=${this.onDevicesLost}
@@ -310,7 +312,8 @@ export class InterviewApp extends LitElement {
       return;
     }
     // Asked to record (again) when the camera was gone: not the kept take a second time.
-    const recovered = this.recordNext ? null : await session.recoverTake(question);
+    const recordingAgain = this.recordNext;
+    const recovered = recordingAgain ? null : await session.recoverTake(question);
     this.recordNext = false;
     if (!recovered && !isLive(this.stream)) {
       this.page = { name: 'devices' };
@@ -319,14 +322,20 @@ export class InterviewApp extends LitElement {
     let shown = question;
     try {
       // Its text comes, and its think time starts, now (a kept take's question was opened long ago).
-      if (!recovered) shown = await session.openQuestion(question, (waiting) => (this.waiting = waiting));
+      if (!recovered) {
+        shown = await session.openQuestion(question, (waiting) => {
+          this.waiting = waiting;
+          // Offline: say so while the next question cannot be fetched, instead of leaving the last one on screen.
+          if (waiting) this.page = { name: 'loading' };
+        });
+      }
     } catch (error) {
       const closed = closedReasonForError(error);
       if (closed) return this.close(closed);
       this.page = { name: 'load-error', message: `The next question could not be loaded (${(error as Error)?.message ?? error}). Please reload the page.` };
       return;
     }
-    this.page = { name: 'question', question: shown, recovered };
+    this.page = { name: 'question', question: shown, recovered, recordingAgain };
   }
 }
 

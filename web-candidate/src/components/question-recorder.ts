@@ -141,6 +141,8 @@ export class QuestionRecorder extends LitElement {
   @property({ attribute: false }) stream: MediaStream | null = null;
   @property({ attribute: false }) mimeType = '';
   @property({ attribute: false }) recovered: RecoveredTake | null = null;
+  /** Recorded again after the camera was set up anew (it stopped, or after a reload): the whole think time, not what is left of the first. */
+  @property({ attribute: false }) recordingAgain = false;
 
   @state() private phase: Phase = 'ready';
   @state() private remaining = 0;
@@ -186,7 +188,7 @@ export class QuestionRecorder extends LitElement {
       this.showRecorded({ ...this.recovered });
       this.announcement = 'Your earlier recording of this question was kept. Watch it if you like, then submit it or record again.';
     } else {
-      this.beginQuestion({ firstShowing: true });
+      this.beginQuestion({ firstShowing: !this.recordingAgain });
     }
   }
 
@@ -358,7 +360,7 @@ export class QuestionRecorder extends LitElement {
       this.answerId = started.answerId;
       this.takesLeft = started.takesLeft;
       const limits = this.session.interview.limits;
-      this.recorder = new TakeRecorder(this.stream, this.mimeType, this.session.chunkSink(started.answerId), {
+      this.recorder = new TakeRecorder(this.stream, this.mimeType, this.session.chunkSink(started.answerId, this.question.id), {
         timesliceMs: 1000,
         maxPieceBytes: Math.min(limits?.maxChunkBytes ?? 1024 * 1024, 1024 * 1024),
         bytesPerSecondLimit: limits?.bytesPerSecond,
@@ -458,8 +460,13 @@ export class QuestionRecorder extends LitElement {
   }
 
   /** Moves keyboard focus once the next render is on screen (the control that had it may be gone). */
-  private focusAfterUpdate(selector: string): void {
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(selector)?.focus());
+  private focusAfterUpdate(...selectors: string[]): void {
+    void this.updateComplete.then(() => {
+      for (const selector of selectors) {
+        const target = this.renderRoot.querySelector<HTMLElement>(selector);
+        if (target) return target.focus();
+      }
+    });
   }
 
   /** The camera or microphone is gone: the app sets them up again before anything is recorded. */
@@ -470,7 +477,8 @@ export class QuestionRecorder extends LitElement {
   private fail(message: string): void {
     this.phase = 'failed';
     this.error = message;
-    this.focusAfterUpdate('#try-again, #error');
+    // The way on first; the message itself (read out as an alert) only when there is none.
+    this.focusAfterUpdate('#try-again', '#error');
   }
 
   private closedBy(error: unknown): boolean {

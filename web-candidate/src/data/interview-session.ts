@@ -70,6 +70,8 @@ export class InterviewSession extends EventTarget {
    * memory only, and closing the page before they are sent would lose them.
    */
   deviceStorageFailed = false;
+  /** Takes that recorded a piece in this page, latest last, with their question (see takeWithPiecesHere). */
+  private readonly piecesRecorded = new Map<string, string>();
 
   private constructor(
     readonly api: CandidateApi,
@@ -161,9 +163,8 @@ export class InterviewSession extends EventTarget {
     if (unused) {
       started = unused;
     } else {
-      // The take recorded here before: the server must not hand it back as new while its pieces are still on their way.
-      const open = question.openTake?.answerId;
-      const replaces = open && this.recordedHere.has(open) ? open : undefined;
+      // The take this device recorded pieces of: the server must not hand it back as new while they are still on their way.
+      const replaces = await this.takeWithPiecesHere(question.id);
       try {
         started = await withRetries(() => this.api.startTake(question.id, mimeType, replaces), onWaiting);
       } catch (error) {
@@ -203,6 +204,19 @@ export class InterviewSession extends EventTarget {
     return started;
   }
 
+  /**
+   * The latest unsubmitted take of the question that recorded a piece on this device (in this page, or kept from before
+   * a reload); none when it recorded nothing, so a reload right after pressing Start still reuses that empty take.
+   */
+  private async takeWithPiecesHere(questionId: string): Promise<string | undefined> {
+    const inPage = [...this.piecesRecorded].filter(([, question]) => question === questionId).at(-1)?.[0];
+    if (inPage) return inPage;
+    const kept = (await this.store.takesOf(this.token).catch(() => []))
+      .filter((take) => take.questionId === questionId && !take.submitRequested && take.chunksSoFar > 0)
+      .sort((a, b) => a.createdAt - b.createdAt);
+    return kept.at(-1)?.answerId;
+  }
+
   private async unusedOpenTake(question: InterviewQuestion, mimeType: string): Promise<StartedTake | null> {
     const open = question.openTake;
     if (!open || this.recordedHere.has(open.answerId) || open.receivedChunks.length > 0 || open.mimeType !== mimeType) return null;
@@ -211,8 +225,10 @@ export class InterviewSession extends EventTarget {
   }
 
   /** Where the recorder puts each piece: IndexedDB first (when it can), then the upload queue, which holds it in memory too. */
-  chunkSink(answerId: string): ChunkSink {
+  chunkSink(answerId: string, questionId: string): ChunkSink {
     return async (seq, blob, recordedSoFarMs) => {
+      this.piecesRecorded.delete(answerId);
+      this.piecesRecorded.set(answerId, questionId);
       await this.keepOnDevice(() => this.store.putChunkWithProgress({ answerId, seq, blob, size: blob.size }, { chunksSoFar: seq + 1, recordedSoFarMs }));
       this.queue.enqueue(answerId, seq, blob);
     };
