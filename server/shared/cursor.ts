@@ -23,6 +23,17 @@ export function decodeCursor(cursor: string): { createdAt: number; id: string } 
   return position;
 }
 
+/** Cursors over a sequence number (the webhook event log, newest first). */
+export const encodeSeqCursor = (seq: number): string => Buffer.from(String(seq)).toString('base64url');
+
+/** The sequence number a cursor of encodeSeqCursor holds; refused like decodeCursor when it is not one. */
+export function decodeSeqCursor(cursor: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString();
+  const seq = /^[1-9][0-9]*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(seq)) throw validationFailed([{ path: 'cursor', message: NOT_A_CURSOR }]);
+  return seq;
+}
+
 /** Cuts the one extra row a query fetched to know whether there is a next page. */
 export function pageOf<T extends { created_at: number; id: string }>(rows: T[], limit: number): { page: T[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);

@@ -1,6 +1,6 @@
 import type { AppContext } from '../app-context.ts';
 import { WEBHOOK_EVENTS, type DeliveryStatus, type WebhookEventName, type WebhooksTable } from '../db/schema.ts';
-import { decodeCursor, pageOf } from '../shared/cursor.ts';
+import { decodeCursor, decodeSeqCursor, encodeSeqCursor, pageOf } from '../shared/cursor.ts';
 import { AppError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { WorkspaceRepository } from '../workspaces/workspace.repository.ts';
@@ -196,14 +196,13 @@ export class WebhookService {
   }
 
   async events(workspaceId: string, page: { limit: number; cursor?: string }) {
-    const before = page.cursor ? Number(Buffer.from(page.cursor, 'base64url').toString()) : undefined;
-    if (before !== undefined && !Number.isSafeInteger(before)) throw new AppError('validation_failed', 'cursor is not a cursor this API returned');
+    const before = page.cursor ? decodeSeqCursor(page.cursor) : undefined;
     const rows = await new WebhookRepository(this.ctx.db).listEvents(workspaceId, page.limit, before);
     const items = rows.slice(0, page.limit);
     const last = items.at(-1);
     return {
       items: items.map((e) => ({ id: e.id, event: e.event, interviewId: e.interview_id || null, createdAt: e.created_at })),
-      nextCursor: rows.length > page.limit && last ? Buffer.from(String(last.seq)).toString('base64url') : null,
+      nextCursor: rows.length > page.limit && last ? encodeSeqCursor(last.seq) : null,
     };
   }
 

@@ -96,6 +96,27 @@ describe.each(databaseKinds)('webhook management and SSRF guard on %s', (kind) =
       expect(await list()).toEqual(before);
     });
 
+    it('pages the event log, and refuses a cursor it did not hand out with a field error', async () => {
+      const own = await t.createWorkspace();
+      const position = await createPosition(own.api);
+      for (const n of [1, 2, 3]) {
+        expect((await own.api.post(`/api/positions/${position.id}/interviews`, { name: `Pat ${n}`, email: `pat${n}@example.com`, sendEmail: false })).status).toBe(201);
+      }
+      const first = await own.api.get('/api/webhooks/events?limit=2');
+      expect(first.body.items).toHaveLength(2);
+      const second = await own.api.get(`/api/webhooks/events?limit=2&cursor=${first.body.nextCursor}`);
+      expect(second.body).toMatchObject({ items: [{ event: 'interview.create' }], nextCursor: null });
+      expect(new Set([...first.body.items, ...second.body.items].map((e: { id: string }) => e.id)).size).toBe(3);
+
+      // Not base64 of anything; a space; a negative number; a number with a fraction; another list's cursor.
+      const b64 = (text: string) => Buffer.from(text).toString('base64url');
+      for (const cursor of ['zzzz', b64(' '), b64('-5'), b64('1.5'), b64('[1,"x"]')]) {
+        const bad = await own.api.get(`/api/webhooks/events?cursor=${cursor}`);
+        expect(bad.status, cursor).toBe(400);
+        expect(bad.body.error).toMatchObject({ code: 'validation_failed', fields: [{ path: 'cursor', message: 'is not a cursor this API returned' }] });
+      }
+    });
+
     it('lets a reviewer do nothing with webhooks (403)', async () => {
       const hook = (await ws.api.post('/api/webhooks', { url: PUBLIC_URL, events: ['interview.create'] })).body;
       const r = (await t.joinMember(ws, 'reviewer')).client;
