@@ -61,6 +61,10 @@ export class AnswerFinalizer {
           throw error;
         }
       },
+      // The worker of the last try died (ffmpeg took the process down, say): the answer fails so an admin can retry it.
+      givenUp: async ({ answerId }: { answerId: string }, { maxAttempts }, error) => {
+        await new AnswerRepository(this.ctx.db).transition(answerId, ['submitted', 'failed'], { status: 'failed', processing_error: error, processing_attempts: maxAttempts });
+      },
     };
   }
 

@@ -20,6 +20,11 @@ export interface JobHandler {
   backoffMs?(attempt: number): number;
   /** Re-enqueues itself this long after each run (sweeps). */
   everyMs?: number;
+  /**
+   * The queue gives up on the job without running it: the worker that ran its last attempt stopped mid-run (its lease
+   * ran out). Records the failure where `run` records one on its last try.
+   */
+  givenUp?(payload: any, ctx: JobContext, error: string): Promise<void>;
 }
 
 /** Thrown by a handler that knows when to be tried again (Retry-After). */
@@ -133,6 +138,12 @@ export class JobWorker {
     if (!job) return false;
     const handler = this.handlers[job.name];
     const attempt = job.attempts;
+    // Taken over after its last attempt: the worker running that one died, maybe killed by this very job, so it is not
+    // run again (nor ever beyond maxAttempts).
+    if (attempt > job.max_attempts) {
+      await this.giveUp(job, handler);
+      return true;
+    }
     const started = Date.now();
     // A long job (ffmpeg on a long answer) keeps its lease so no other worker takes it over.
     const heartbeat = setInterval(() => void this.renewLease(job.id).catch(() => undefined), Math.max(1000, this.leaseMs / 3));
@@ -161,10 +172,24 @@ export class JobWorker {
         return true;
       }
     }
-    if (handler?.everyMs) {
-      await this.queue.enqueue({ name: job.name, uniqueKey: `recurring:${job.name}`, runAt: this.clock.now() + handler.everyMs });
-    }
+    await this.scheduleNextRun(job, handler);
     return true;
+  }
+
+  /** A recurring job's next run, after this one ended (done or failed for good). */
+  private async scheduleNextRun(job: JobsTable, handler: JobHandler | undefined): Promise<void> {
+    if (handler?.everyMs) await this.queue.enqueue({ name: job.name, uniqueKey: `recurring:${job.name}`, runAt: this.clock.now() + handler.everyMs });
+  }
+
+  private async giveUp(job: JobsTable, handler: JobHandler | undefined): Promise<void> {
+    const message = `the worker running attempt ${job.max_attempts} of ${job.max_attempts} stopped before it finished (its lease ran out); not run again`;
+    // While the job still holds its lease, so nothing sees it over before its handler has recorded the failure.
+    await handler
+      ?.givenUp?.(JSON.parse(job.payload), { jobId: job.id, attempt: job.max_attempts, maxAttempts: job.max_attempts }, message)
+      .catch((error) => this.logger.error('job failure not recorded by its handler', { job: job.name, id: job.id, error: String(error) }));
+    await this.finish(job, { status: 'failed', attempts: job.max_attempts, last_error: message });
+    this.logger.error('job failed for good', { job: job.name, id: job.id, attempt: job.max_attempts, error: message });
+    await this.scheduleNextRun(job, handler);
   }
 
   private async renewLease(jobId: string): Promise<void> {
@@ -211,7 +236,7 @@ export class JobWorker {
     return row as JobsTable | undefined;
   }
 
-  private async finish(job: JobsTable, changes: Partial<Pick<JobsTable, 'status' | 'run_at' | 'last_error'>>): Promise<void> {
+  private async finish(job: JobsTable, changes: Partial<Pick<JobsTable, 'status' | 'run_at' | 'last_error' | 'attempts'>>): Promise<void> {
     const done = changes.status === 'done' || changes.status === 'failed';
     await this.db
       .updateTable('jobs')

@@ -667,6 +667,24 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect((await db.selectFrom('answers').select('status').where('id', '=', answerId).executeTakeFirstOrThrow()).status).toBe('ready');
   });
 
+  it('an answer whose last finalisation died with its worker is failed, not tried a sixth time, and can be processed again', async () => {
+    const { interview, token, candidate, questions } = await invite();
+    const answerId = await recordTake(candidate, token, questions[0]!.id);
+    await candidate.post(`/api/candidate/${token}/answers/${answerId}/submit`, { chunkCount: chunks.length });
+    const db = t.database.db;
+    // The worker of the fifth and last try was killed (ffmpeg took the machine's memory, say); its lease has run out.
+    await db.updateTable('jobs').set({ status: 'running', attempts: 5, locked_by: 'killed-worker', locked_until: t.clock.now() - 1 }).where('unique_key', '=', `finalize:${answerId}`).execute();
+    await t.drainJobs();
+    const job = await db.selectFrom('jobs').selectAll().where('unique_key', '=', `finalize:${answerId}`).executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ status: 'failed', attempts: 5, last_error: expect.stringMatching(/stopped before it finished/) });
+    const [item] = (await ws.api.get(`/api/interviews/${interview.id}/answers`)).body.items;
+    expect(item.answer).toMatchObject({ id: answerId, status: 'failed', processingError: expect.stringMatching(/stopped before it finished/) });
+
+    expect((await ws.api.post(`/api/interviews/${interview.id}/answers/${answerId}/retry`)).status).toBe(202);
+    await t.drainJobs();
+    expect((await db.selectFrom('answers').select('status').where('id', '=', answerId).executeTakeFirstOrThrow()).status).toBe('ready');
+  });
+
   it('finalises a recording whose declared type was wrong, in the container ffprobe finds', async () => {
     // Chromium's H.264 Matroska, declared as plain WebM: the WebM muxer refuses H.264, so the finaliser probes.
     const h264 = await readFile(await chromiumH264Matroska(3));

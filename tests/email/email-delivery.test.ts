@@ -317,6 +317,17 @@ describe.each(databaseKinds)('email delivery over SMTP on %s', (kind) => {
     expect(smtp.to(email)).toEqual([]);
     expect((await emailsOf(interview.id))[0].status).toBe('failed');
   });
+
+  it('marks the email failed, not queued for ever, when the worker of its last try died', async () => {
+    const email = candidateEmail('lost');
+    const interview = await inviteOne('Lighthouse Keeper', email);
+    const [queued] = await emailsOf(interview.id);
+    const job = await sendJobOf(queued.id);
+    await t.database.db.updateTable('jobs').set({ status: 'running', attempts: job.max_attempts, locked_by: 'killed-worker', locked_until: t.clock.now() - 1 }).where('id', '=', job.id).execute();
+    await t.drainJobs();
+    expect(smtp.to(email)).toEqual([]);
+    expect((await emailsOf(interview.id))[0]).toMatchObject({ status: 'failed', attempts: job.max_attempts, lastError: expect.stringMatching(/stopped before it finished/) });
+  });
 });
 
 describe.each(databaseKinds)('email outbox without SMTP on %s', (kind) => {

@@ -237,6 +237,39 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
     expect(await jobRow(alive)).toMatchObject({ status: 'done', attempts: 2 });
   });
 
+  it('does not run a job again whose worker died during its last attempt: it fails, and its handler records the failure', async () => {
+    const runs: number[] = [];
+    const givenUp: unknown[] = [];
+    const worker = workerFor({
+      poison: {
+        run: async (_p, ctx) => void runs.push(ctx.attempt),
+        givenUp: async (payload, ctx, error) => void givenUp.push({ payload, attempt: ctx.attempt, error }),
+      },
+    });
+    const id = (await queue.enqueue({ name: 'poison', payload: { answerId: 'a1' }, maxAttempts: 3 }))!;
+    // Three workers each claimed it and were killed mid-run (out of memory, say): the last lease has run out.
+    await t.db.updateTable('jobs').set({ status: 'running', attempts: 3, locked_by: 'killed-worker', locked_until: clock.now() - 1 }).where('id', '=', id).execute();
+
+    expect(await worker.drain()).toBe(1);
+    expect(runs).toEqual([]);
+    const error = 'the worker running attempt 3 of 3 stopped before it finished (its lease ran out); not run again';
+    expect(givenUp).toEqual([{ payload: { answerId: 'a1' }, attempt: 3, error }]);
+    expect(await jobRow(id)).toMatchObject({ status: 'failed', attempts: 3, last_error: error, locked_by: null, finished_at: clock.now() });
+    clock.advance(24 * 3600_000);
+    expect(await worker.drain()).toBe(0);
+    expect(runs).toEqual([]);
+  });
+
+  it('still runs a job taken over before its last attempt, as that attempt', async () => {
+    const runs: number[] = [];
+    const worker = workerFor({ work: { run: async (_p, ctx) => void runs.push(ctx.attempt) } });
+    const id = (await queue.enqueue({ name: 'work', maxAttempts: 3 }))!;
+    await t.db.updateTable('jobs').set({ status: 'running', attempts: 2, locked_by: 'killed-worker', locked_until: clock.now() - 1 }).where('id', '=', id).execute();
+    expect(await worker.drain()).toBe(1);
+    expect(runs).toEqual([3]);
+    expect(await jobRow(id)).toMatchObject({ status: 'done', attempts: 3 });
+  });
+
   it('records the lease while a job runs', async () => {
     let seen: unknown;
     const worker = workerFor({ work: { run: async (_p, ctx) => void (seen = await jobRow(ctx.jobId)) } }, { leaseMs: 60_000, workerId: 'w-1' });
