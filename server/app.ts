@@ -87,7 +87,7 @@ export function createPlatform(options: PlatformOptions) {
     workerId: `${options.workerId ?? 'server'}:${process.pid}`,
   });
   webhookEvents.onEmit(() => webhookDispatcher.wake());
-  const webhooks = new WebhookService(ctx, () => webhookDispatcher.wake());
+  const webhooks = new WebhookService(ctx, webhookDispatcher);
   const expiry = new InterviewExpiry(ctx, webhookEvents);
 
   const workspaces = new WorkspaceService(ctx);

@@ -6,7 +6,7 @@ import { parseRetryAfter } from '../shared/retry-after.ts';
 import { DELIVERY_TIMEOUT_MS, nextAttemptDelay } from './delivery-schedule.ts';
 import type { WebhookSender } from './webhook-sender.ts';
 import { hireflixSignature, standardSignature } from './webhook-signature.ts';
-import { WebhookRepository, type ClaimedDelivery, type ClaimedRun, type RecordedOutcome } from './webhook.repository.ts';
+import { PAUSED, WebhookRepository, type ClaimedDelivery, type ClaimedRun, type RecordedOutcome } from './webhook.repository.ts';
 
 export interface DispatcherOptions {
   /** Deliveries in flight at once in this process. */
@@ -26,7 +26,10 @@ const LEASE_MS = 60_000;
 const RUN_LENGTH = 16;
 const LEASE_MARGIN_MS = 5_000;
 
-/** A claimed run, when its leases end, and whether an outcome of it could not be written (see WebhookDispatcher.sending). */
+/**
+ * A claimed run, when its leases end, and whether it has ended: an outcome of it could not be written (see
+ * WebhookDispatcher.sending), or its webhook stopped (see WebhookDispatcher.halt).
+ */
 interface HeldRun {
   deliveries: ClaimedRun;
   leasedUntil: number;
@@ -67,9 +70,10 @@ export class WebhookDispatcher {
   private ready: HeldRun[] = [];
   /** The loop holds as many leases as it may, and more may be due: a freed slot is worth a claim. */
   private waitingForRoom = false;
-  /** Attempts waiting to be written, and the webhooks among them that answered 410. */
+  /** Attempts waiting to be written. */
   private unrecorded: RecordedOutcome[] = [];
-  private gone = new Set<string>();
+  /** Webhooks that answered 410 and are not yet disabled in the database: nothing more is sent to them meanwhile. */
+  private readonly gone = new Set<string>();
   /**
    * The runs being sent, by delivery. An outcome that could not be written (the delivery was deleted with its webhook,
    * or another process took it over) ends its run: what is left of it is not sent.
@@ -126,6 +130,16 @@ export class WebhookDispatcher {
   wake(): void {
     this.woken = true;
     this.wakeup?.();
+  }
+
+  /**
+   * The webhook stopped (paused, deleted, or it answered 410): the runs of it this process holds send nothing more,
+   * neither those waiting for a slot nor the rest of those being sent. A run held by another process finds out from the
+   * database: before its first send (see deliver), or from its outcome, which is no longer written (the pause cancelled
+   * the delivery and took its lease).
+   */
+  halt(webhookId: string): void {
+    for (const run of [...this.ready, ...this.sending.values()]) if (run.deliveries[0]!.webhook_id === webhookId) run.ended = true;
   }
 
   /** Sends everything due now and waits for the answers; for tests and scripts. Returns the attempts made. */
@@ -223,9 +237,10 @@ export class WebhookDispatcher {
     for (const d of deliveries) this.sending.set(d.id, run);
     let sent = 0;
     try {
-      // Each send, the first too (a run may have waited for a slot), needs the lease to outlast it. After the first,
-      // attempt() decides, once, whether the next is sent: its outcome tells the database the same (unblocksNext).
-      let goesOn = this.leaseHasRoom(run);
+      // Each send, the first too (a run may have waited for a slot), needs the lease to outlast it, and the run must still
+      // be this claim's with its webhook's state as it is now. After the first, attempt() decides, once, whether the next is
+      // sent: its outcome tells the database the same (unblocksNext).
+      let goesOn = !run.ended && this.leaseHasRoom(run) && (await this.stillOurs(run));
       while (goesOn) {
         this.attemptsMade++;
         goesOn = await this.attempt(deliveries[sent++]!, sent < deliveries.length ? run : undefined);
@@ -234,13 +249,28 @@ export class WebhookDispatcher {
       this.logger.error('webhook delivery crashed', { delivery: deliveries[sent - 1]?.id, error: String(error) });
     } finally {
       for (const d of deliveries) this.sending.delete(d.id);
-      await this.release(run, deliveries.slice(sent));
+      // Left leased when the webhook answered 410: disabling it cancels them, and released they could be claimed before.
+      if (!this.gone.has(deliveries[0]!.webhook_id)) await this.release(run, deliveries.slice(sent));
       this.inFlight--;
       // The freed slot takes the next claimed run at once; the loop claims more when half are used up.
       this.startReady();
       if (this.waitingForRoom && this.inFlight + this.ready.length <= this.claimBelow) this.wakeup?.();
       if (this.inFlight === 0) this.resolveAllSent?.();
     }
+  }
+
+  /**
+   * Whether a run that is about to be sent is still this claim's (a pause cancels it and takes its lease, and a
+   * deletion removes it), and not of a webhook that answered 410; the webhook's active flag is refreshed, since the
+   * claim's copy may predate a pause. One read per run: a run of many events costs it once.
+   */
+  private async stillOurs(run: HeldRun): Promise<boolean> {
+    const head = run.deliveries[0]!;
+    if (this.gone.has(head.webhook_id)) return false;
+    const state = await new WebhookRepository(this.db).stillClaimed(head.id, this.leaseOwner, run.leasedUntil);
+    if (!state) return false;
+    for (const d of run.deliveries) d.active = state.active;
+    return !run.ended;
   }
 
   /** Resolves once no delivery is in flight. */
@@ -261,7 +291,7 @@ export class WebhookDispatcher {
    */
   private async attempt(d: ClaimedDelivery, run?: HeldRun): Promise<boolean> {
     if (!d.active) {
-      await new WebhookRepository(this.db).finishDelivery(d.id, this.leaseOwner, { status: 'cancelled', last_error: 'webhook is inactive' });
+      await new WebhookRepository(this.db).finishDelivery(d.id, this.leaseOwner, { status: 'cancelled', last_error: PAUSED });
       return false;
     }
     const startedAt = this.clock.now();
@@ -283,7 +313,10 @@ export class WebhookDispatcher {
     const error = ok ? null : (result.error ?? `HTTP ${result.statusCode}`);
     const now = this.clock.now();
     const delay = ok || gone ? null : nextAttemptDelay(attempt, parseRetryAfter(result.retryAfter, now));
-    if (gone) this.gone.add(d.webhook_id);
+    if (gone) {
+      this.gone.add(d.webhook_id);
+      this.halt(d.webhook_id);
+    }
     // The slot is free once the answer is in: the outcome is written with others shortly after, and until then the
     // delivery keeps its lease, so the interview's next event stays behind it. Only when writing falls behind does a
     // slot wait for the outcomes (before queueing its own and deciding whether its run goes on), which bounds what is
@@ -322,8 +355,8 @@ export class WebhookDispatcher {
       while (this.unrecorded.length > 0) {
         const batch = this.unrecorded.length <= RECORD_BATCH ? this.unrecorded : this.unrecorded.slice(0, RECORD_BATCH);
         this.unrecorded = batch === this.unrecorded ? [] : this.unrecorded.slice(RECORD_BATCH);
+        // Still in `gone` until written: meanwhile nothing more goes to them.
         const gone = [...this.gone];
-        this.gone.clear();
         try {
           const claimed = await this.recordOutcomes(batch, gone);
           if (claimed) {
@@ -345,6 +378,8 @@ export class WebhookDispatcher {
           for (const webhookId of gone) {
             await this.recordOutcomes([], [webhookId]).catch((error) => this.logger.error('webhook not disabled after 410', { webhook: webhookId, error: String(error) }));
           }
+        } finally {
+          for (const webhookId of gone) this.gone.delete(webhookId);
         }
         // The next events of these interviews can go now.
         this.wake();

@@ -5,6 +5,9 @@ import { afterCursor } from '../shared/cursor.ts';
 import { newId } from '../shared/ids.ts';
 import type { DeliveryStatus, WebhookDeliveriesTable, WebhooksTable } from '../db/schema.ts';
 
+/** Why a paused webhook's queued deliveries are cancelled. */
+export const PAUSED = 'webhook is inactive';
+
 /** A claimed delivery with what sending it needs. */
 export interface ClaimedDelivery {
   id: string;
@@ -176,6 +179,15 @@ cross join lateral (select e.id from webhook_deliveries e where e.webhook_id = w
  */
 const UNBLOCK_STRANDED = `update webhook_deliveries set blocked = 0 where blocked = 1 and status = 'pending' and (locked_until is null or locked_until < $now)
   and id in (select ${nextOfGroup('g')} from (select distinct b.webhook_id, b.interview_id from webhook_deliveries b where b.status = 'pending' and b.blocked = 1) g)`;
+
+/**
+ * Whether a claimed delivery is still the claim's (pending, leased to $2 until $3), with its webhook's active flag as it
+ * is now: read before a run's first send, since a claim's copy of the flag may predate a pause.
+ */
+const STILL_CLAIMED = `select w.active from webhook_deliveries d join webhooks w on w.id = d.webhook_id
+where d.id = $1 and d.status = 'pending' and d.locked_by = $2 and d.locked_until = $3`;
+const PG_STILL_CLAIMED = keptPrepared(STILL_CLAIMED);
+const SQLITE_STILL_CLAIMED = STILL_CLAIMED.replace(/\$\d/g, '?');
 
 /** WebhookRepository.claim on SQLite: the heads' update, then each head's followers, leased, then everything loaded. */
 function claimOnSqlite(sqlite: SQLite.Database, now: number, limit: number, lockedBy: string, leaseMs: number, runLength: number): ClaimedRun[] {
@@ -357,6 +369,12 @@ export class WebhookRepository {
       .execute();
   }
 
+  /** The webhook's active flag now, if delivery `id` is still pending and leased to `lockedBy` until `leasedUntil`. */
+  async stillClaimed(id: string, lockedBy: string, leasedUntil: number): Promise<{ active: number } | undefined> {
+    if (isPostgres(this.db)) return (await this.db.executeQuery<{ active: number }>(CompiledQuery.raw(PG_STILL_CLAIMED, [id, lockedBy, leasedUntil]))).rows[0];
+    return withSqlite(this.db, (sqlite) => sqlite.prepare(SQLITE_STILL_CLAIMED).get(id, lockedBy, leasedUntil) as { active: number } | undefined);
+  }
+
   /** Ends a claimed delivery without an attempt (its webhook is inactive); the next of its interview is unblocked. */
   async finishDelivery(id: string, lockedBy: string, changes: Partial<WebhookDeliveriesTable> & { status: Exclude<DeliveryStatus, 'pending'> }) {
     const finished = await this.db
@@ -418,12 +436,23 @@ export class WebhookRepository {
     });
   }
 
-  /** A 410 from the receiver: the webhook stops and what it still had queued is cancelled. */
-  disable(webhookId: string, reason: string, now: number) {
-    return Promise.all([
-      this.db.updateTable('webhooks').set({ active: 0, disabled_reason: reason, updated_at: now }).where('id', '=', webhookId).execute(),
-      this.db.updateTable('webhook_deliveries').set({ status: 'cancelled', last_error: reason }).where('webhook_id', '=', webhookId).where('status', '=', 'pending').execute(),
-    ]);
+  /** A 410 from the receiver: the webhook stops and what it still had queued is cancelled. Run it in a transaction. */
+  async disable(webhookId: string, reason: string, now: number) {
+    await this.db.updateTable('webhooks').set({ active: 0, disabled_reason: reason, updated_at: now }).where('id', '=', webhookId).execute();
+    await this.cancelOpenDeliveries(webhookId, reason);
+  }
+
+  /**
+   * What a webhook that stops still had queued, cancelled. Their leases go too: the answer to one being sent right now
+   * is then not written over `cancelled`, and the dispatcher holding it sends nothing more of its run.
+   */
+  cancelOpenDeliveries(webhookId: string, reason: string) {
+    return this.db
+      .updateTable('webhook_deliveries')
+      .set({ status: 'cancelled', last_error: reason, locked_by: null, locked_until: null })
+      .where('webhook_id', '=', webhookId)
+      .where(sql<boolean>`status = 'pending'`)
+      .execute();
   }
 
   listDeliveries(webhookId: string, limit: number, before?: { createdAt: number; id: string }) {

@@ -4,9 +4,10 @@ import { decodeCursor, decodeSeqCursor, encodeSeqCursor, pageOf } from '../share
 import { AppError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { WorkspaceRepository } from '../workspaces/workspace.repository.ts';
+import type { WebhookDispatcher } from './webhook-dispatcher.ts';
 import { assertWebhookUrlAllowed } from './webhook-url-guard.ts';
 import { newWebhookSecret } from './webhook-signature.ts';
-import { WebhookRepository } from './webhook.repository.ts';
+import { PAUSED, WebhookRepository } from './webhook.repository.ts';
 
 /** How long deliveries keep signing with the previous secret after a rotation. */
 export const SECRET_ROTATION_WINDOW_MS = 24 * 3600_000;
@@ -44,7 +45,8 @@ export interface WebhookInput {
 export class WebhookService {
   constructor(
     private readonly ctx: AppContext,
-    private readonly wakeDispatcher: () => void,
+    /** This process's dispatcher: woken for a new delivery, told when a webhook stops. */
+    private readonly dispatcher: Pick<WebhookDispatcher, 'wake' | 'halt'>,
   ) {}
 
   async list(workspaceId: string): Promise<WebhookView[]> {
@@ -78,20 +80,27 @@ export class WebhookService {
   async update(workspaceId: string, id: string, input: Partial<WebhookInput>): Promise<WebhookView> {
     const current = await this.get(workspaceId, id);
     const url = input.url === undefined ? undefined : (await assertWebhookUrlAllowed(input.url, this.ctx.config.webhooks.allowPrivateUrls)).toString();
-    await new WebhookRepository(this.ctx.db).update(id, {
-      ...(url !== undefined && { url }),
-      ...(input.events !== undefined && { events: JSON.stringify(normalizeEvents(input.events)) }),
-      ...(input.description !== undefined && { description: input.description }),
-      // Turning a webhook back on clears why it was off.
-      ...(input.active !== undefined && { active: input.active ? 1 : 0, disabled_reason: input.active ? null : current.disabledReason }),
-      updated_at: this.ctx.clock.now(),
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const repo = new WebhookRepository(trx);
+      await repo.update(id, {
+        ...(url !== undefined && { url }),
+        ...(input.events !== undefined && { events: JSON.stringify(normalizeEvents(input.events)) }),
+        ...(input.description !== undefined && { description: input.description }),
+        // Turning a webhook back on clears why it was off.
+        ...(input.active !== undefined && { active: input.active ? 1 : 0, disabled_reason: input.active ? null : current.disabledReason }),
+        updated_at: this.ctx.clock.now(),
+      });
+      // Paused: what it had queued is cancelled now, including what a dispatcher holds (see cancelOpenDeliveries).
+      if (input.active === false) await repo.cancelOpenDeliveries(id, PAUSED);
     });
+    if (input.active === false) this.dispatcher.halt(id);
     return this.get(workspaceId, id);
   }
 
   async delete(workspaceId: string, id: string): Promise<void> {
     const result = await new WebhookRepository(this.ctx.db).delete(workspaceId, id);
     if (!Number(result.numDeletedRows)) throw new AppError('not_found', 'Webhook not found');
+    this.dispatcher.halt(id);
   }
 
   async secret(workspaceId: string): Promise<{ secret: string; previousSecretValidUntil: number | null }> {
@@ -213,7 +222,7 @@ export class WebhookService {
 
   private async queueDelivery(webhookId: string, eventSeq: number, orderingKey: string): Promise<string> {
     const [id] = await new WebhookRepository(this.ctx.db).queueDeliveries([webhookId], eventSeq, orderingKey, this.ctx.clock.now());
-    this.wakeDispatcher();
+    this.dispatcher.wake();
     return id!;
   }
 }

@@ -326,7 +326,7 @@ describe.each(databaseKinds)('webhook delivery on %s', (kind) => {
       expect(events(e)).toEqual(ALL_THREE);
     });
 
-    it('ends a run whose webhook is deleted while it is sent: once that is known, nothing more of it goes out', async () => {
+    it('ends a run whose webhook another process deletes while it is sent: once that is known, nothing more of it goes out', async () => {
       const e = await endpoint();
       await threeQueued(e);
       let answerFirst!: () => void;
@@ -335,10 +335,25 @@ describe.each(databaseKinds)('webhook delivery on %s', (kind) => {
       e.receiver.reply = (_, i) => ({ status: 200, hold: i === 0 ? first : i === 1 ? new Promise((resolve) => setTimeout(resolve, 500)) : undefined });
       const drained = t.drainWebhooks();
       await e.receiver.waitFor(() => e.receiver.received.length === 1);
-      expect((await e.ws.api.delete(`/api/webhooks/${e.hookId}`)).status).toBe(204);
+      // Straight in the database, as another server process's API would: this dispatcher is not told.
+      await t.database.db.deleteFrom('webhooks').where('id', '=', e.hookId).execute();
       answerFirst();
       await drained;
       expect(events(e)).toEqual(['interview.create 200', 'interview.status-change 200']);
+    });
+
+    it('ends a run whose webhook is deleted through this process while it is sent: nothing more of it goes out', async () => {
+      const e = await endpoint();
+      await threeQueued(e);
+      let answerFirst!: () => void;
+      const first = new Promise<void>((resolve) => (answerFirst = resolve));
+      e.receiver.reply = (_, i) => ({ status: 200, hold: i === 0 ? first : undefined });
+      const drained = t.drainWebhooks();
+      await e.receiver.waitFor(() => e.receiver.received.length === 1);
+      expect((await e.ws.api.delete(`/api/webhooks/${e.hookId}`)).status).toBe(204);
+      answerFirst();
+      await drained;
+      expect(events(e)).toEqual(['interview.create 200']);
     });
 
     it('ends a run before a follower waiting for a retry (a redelivery queued it behind), which goes out when due', async () => {

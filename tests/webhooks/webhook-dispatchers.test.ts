@@ -201,3 +201,122 @@ describe.each(databaseKinds)('a dispatcher holding a claimed run on %s', (kind) 
   });
 });
 
+
+/**
+ * One slot, so the runs a claim took wait for it: a webhook that stops while this process holds them (it answered 410,
+ * or an admin paused it, here or through another process) gets nothing more of them.
+ */
+describe.each(databaseKinds)('a webhook that stops while a dispatcher holds runs of it on %s', (kind) => {
+  let t: TestPlatform;
+  let second: Platform;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    t = await startTestPlatform(kind, { env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_POLL_MS: '20', WEBHOOK_CONCURRENCY: '1' } });
+    second = createPlatform({ config: t.config, db: openSecondConnection(t.database.target), clock: t.clock, logger: createLogger('silent'), workerId: 'second-process' });
+    receiver = await WebhookReceiver.start(() => t.clock.now());
+  });
+  afterAll(async () => {
+    await second?.close();
+    await receiver?.down();
+    await t?.stop();
+  });
+
+  /**
+   * A workspace with one webhook and three interviews' events queued before the dispatcher starts: the first interview
+   * invited and (unless told not to) cancelled, a run of two; the others invited. The dispatcher claims the three runs at once.
+   */
+  async function queued({ cancelFirst = true } = {}) {
+    const ws = await t.createWorkspace();
+    const path = `/${ws.workspaceId}`;
+    const hook = (await ws.api.post('/api/webhooks', { url: `${receiver.url}${path}`, events: WEBHOOK_EVENTS })).body;
+    const position = await createPosition(ws.api);
+    const ids: string[] = [];
+    for (const name of ['Ada', 'Bo', 'Cy']) {
+      const invited = await ws.api.post(`/api/positions/${position.id}/interviews`, { name, email: `${name.toLowerCase()}@example.com`, sendEmail: false });
+      expect(invited.status).toBe(201);
+      ids.push(invited.body.id);
+    }
+    if (cancelFirst) expect((await ws.api.post(`/api/interviews/${ids[0]}/cancel`)).status).toBe(200);
+    const got = () => receiver.received.filter((r) => r.path === path);
+    const log = async () =>
+      ((await ws.api.get(`/api/webhooks/${hook.id}/deliveries?limit=100`)).body.items as any[])
+        .map((d) => `${d.interviewId === ids[0] ? 'first' : 'other'} ${d.event} ${d.status} ${d.attempts}`)
+        .sort();
+    return { ws, hook, ids, got, log };
+  }
+
+  /** Runs the dispatcher on its own loop until `until` is done, then a while longer: time for anything it still would send. */
+  async function dispatching(until: () => Promise<void>): Promise<void> {
+    const dispatcher = t.running.platform.webhookDispatcher;
+    dispatcher.start();
+    try {
+      await until();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      await dispatcher.stop();
+    }
+  }
+
+  it('after a 410 sends it nothing more: neither the rest of the run nor the runs waiting for the slot', async () => {
+    const { ws, hook, got, log } = await queued();
+    receiver.reply = () => ({ status: 410, body: 'gone' });
+    await dispatching(() => receiver.waitFor(() => got().length === 1));
+    expect(got().map((r) => r.json.event)).toEqual(['interview.create']);
+    expect((await ws.api.get(`/api/webhooks/${hook.id}`)).body).toMatchObject({ active: false, disabledReason: expect.stringMatching(/410/) });
+    expect(await log()).toEqual([
+      'first interview.create failed 1',
+      'first interview.status-change cancelled 0',
+      'other interview.create cancelled 0',
+      'other interview.create cancelled 0',
+    ]);
+    t.clock.advance(24 * 3600_000);
+    await t.drainWebhooks();
+    expect(got()).toHaveLength(1);
+  });
+
+  it('paused while it is being sent to: nothing more goes out, and what the pause cancelled stays cancelled', async () => {
+    const { ws, hook, got, log } = await queued();
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    receiver.reply = () => ({ status: 200, hold: answered });
+    await dispatching(async () => {
+      await receiver.waitFor(() => got().length >= 1);
+      expect((await ws.api.patch(`/api/webhooks/${hook.id}`, { active: false })).body).toMatchObject({ active: false, disabledReason: null });
+      answer();
+    });
+    expect(got().map((r) => r.json.event)).toEqual(['interview.create']);
+    // The answer that came after the pause is logged, and does not make its delivery succeeded.
+    expect(await log()).toEqual([
+      'first interview.create cancelled 0',
+      'first interview.status-change cancelled 0',
+      'other interview.create cancelled 0',
+      'other interview.create cancelled 0',
+    ]);
+    const first = ((await ws.api.get(`/api/webhooks/${hook.id}/deliveries?limit=100`)).body.items as any[]).find((d) => d.event === 'interview.create' && d.attempts === 0 && got()[0]!.webhookId === d.eventId);
+    expect((await ws.api.get(`/api/webhooks/${hook.id}/deliveries/${first.id}`)).body).toMatchObject({ status: 'cancelled', attempts: [{ attempt: 1, statusCode: 200 }] });
+
+    // Turned on again: new events go out, what the pause cancelled does not.
+    receiver.reply = () => ({ status: 200 });
+    expect((await ws.api.patch(`/api/webhooks/${hook.id}`, { active: true })).body.active).toBe(true);
+    await t.drainWebhooks();
+    expect(got()).toHaveLength(1);
+  });
+
+  it('paused through another server process: the runs this one holds for it are not sent', async () => {
+    // Runs of one event: the other process's pause reaches this one through the database, before its next run (the rest of
+    // a run being sent stops only once its outcome is found unwritten).
+    const { ws, hook, got, log } = await queued({ cancelFirst: false });
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    receiver.reply = () => ({ status: 200, hold: answered });
+    await dispatching(async () => {
+      await receiver.waitFor(() => got().length >= 1);
+      const paused = await second.services.webhooks.update(ws.workspaceId, hook.id, { active: false });
+      expect(paused.active).toBe(false);
+      answer();
+    });
+    expect(got()).toHaveLength(1);
+    expect(await log()).toEqual(['first interview.create cancelled 0', 'other interview.create cancelled 0', 'other interview.create cancelled 0']);
+  });
+});
