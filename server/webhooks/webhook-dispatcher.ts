@@ -46,6 +46,12 @@ const RECORD_BATCH = 256;
 const HELD_PER_SLOT = 4;
 
 /**
+ * A webhook's share of the slots: while runs of other webhooks wait, one webhook has at most 1/WEBHOOK_SHARE of them
+ * (at least one) in flight, so a slow endpoint cannot hold up every other workspace's (see startReady).
+ */
+const WEBHOOK_SHARE = 4;
+
+/**
  * How often the loop unblocks groups stranded behind nothing: on PostgreSQL a delivery queued while its predecessor's
  * outcome was being written can miss being unblocked by it (the two transactions overlap). Such an event goes out
  * this much later, never not at all.
@@ -79,6 +85,10 @@ export class WebhookDispatcher {
    * or another process took it over) ends its run: what is left of it is not sent.
    */
   private readonly sending = new Map<string, HeldRun>();
+  /** Runs in flight, by webhook. */
+  private readonly inFlightByWebhook = new Map<string, number>();
+  /** Runs of one webhook in flight at most while another webhook's wait (see WEBHOOK_SHARE). */
+  private readonly webhookShare: number;
   /** Attempts made so far (drain's count). */
   private attemptsMade = 0;
   private recording?: Promise<void>;
@@ -105,6 +115,7 @@ export class WebhookDispatcher {
     // hold at a time does that half as often (bench:webhooks; on PostgreSQL with the sending thread, 0.52 → 0.73 of
     // the bare loop, the claims' round trips being what was left on the dispatcher's path).
     this.claimBelow = Math.floor(this.maxHeld / 2);
+    this.webhookShare = Math.max(1, Math.ceil(options.concurrency / WEBHOOK_SHARE));
   }
 
   start(): void {
@@ -206,8 +217,16 @@ export class WebhookDispatcher {
     }
   }
 
+  /**
+   * Fills the free slots from the claimed runs, oldest first, but a webhook with its share of the slots in flight lets
+   * the runs of others go before it; when every waiting run's webhook has its share, the oldest goes (a lone busy
+   * webhook still uses every slot). Only the order between runs changes: one interview's runs are never held together.
+   */
   private startReady(): void {
-    while (this.running && this.inFlight < this.options.concurrency && this.ready.length > 0) this.deliver(this.ready.shift()!);
+    while (this.running && this.inFlight < this.options.concurrency && this.ready.length > 0) {
+      const next = this.ready.findIndex((run) => (this.inFlightByWebhook.get(run.deliveries[0]!.webhook_id) ?? 0) < this.webhookShare);
+      this.deliver(this.ready.splice(Math.max(next, 0), 1)[0]!);
+    }
   }
 
   private claim(limit: number, repo = new WebhookRepository(this.db)): Promise<HeldRun[]> {
@@ -234,6 +253,8 @@ export class WebhookDispatcher {
   private async deliver(run: HeldRun): Promise<void> {
     this.inFlight++;
     const { deliveries } = run;
+    const webhookId = deliveries[0]!.webhook_id;
+    this.inFlightByWebhook.set(webhookId, (this.inFlightByWebhook.get(webhookId) ?? 0) + 1);
     for (const d of deliveries) this.sending.set(d.id, run);
     let sent = 0;
     try {
@@ -250,8 +271,11 @@ export class WebhookDispatcher {
     } finally {
       for (const d of deliveries) this.sending.delete(d.id);
       // Left leased when the webhook answered 410: disabling it cancels them, and released they could be claimed before.
-      if (!this.gone.has(deliveries[0]!.webhook_id)) await this.release(run, deliveries.slice(sent));
+      if (!this.gone.has(webhookId)) await this.release(run, deliveries.slice(sent));
       this.inFlight--;
+      const left = this.inFlightByWebhook.get(webhookId)! - 1;
+      if (left > 0) this.inFlightByWebhook.set(webhookId, left);
+      else this.inFlightByWebhook.delete(webhookId);
       // The freed slot takes the next claimed run at once; the loop claims more when half are used up.
       this.startReady();
       if (this.waitingForRoom && this.inFlight + this.ready.length <= this.claimBelow) this.wakeup?.();

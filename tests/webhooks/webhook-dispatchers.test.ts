@@ -320,3 +320,58 @@ describe.each(databaseKinds)('a webhook that stops while a dispatcher holds runs
     expect(await log()).toEqual(['first interview.create cancelled 0', 'other interview.create cancelled 0', 'other interview.create cancelled 0']);
   });
 });
+
+/** Two slots: a webhook's share of them is one while another webhook's runs wait. */
+describe.each(databaseKinds)('slots shared between webhooks on %s', (kind) => {
+  let t: TestPlatform;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    t = await startTestPlatform(kind, { env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_POLL_MS: '20', WEBHOOK_CONCURRENCY: '2' } });
+    receiver = await WebhookReceiver.start(() => t.clock.now());
+  });
+  afterAll(async () => {
+    await receiver?.down();
+    await t?.stop();
+  });
+
+  it('one slow endpoint does not hold up another workspace’s webhook; each still gets every event once, in order', async () => {
+    const slow = await t.createWorkspace();
+    const fast = await t.createWorkspace();
+    for (const ws of [slow, fast]) expect((await ws.api.post('/api/webhooks', { url: `${receiver.url}/${ws.workspaceId}`, events: WEBHOOK_EVENTS })).status).toBe(201);
+    const of = (ws: TestWorkspace) => receiver.received.filter((r) => r.path === `/${ws.workspaceId}`);
+    let answerSlow!: () => void;
+    const slowAnswers = new Promise<void>((resolve) => (answerSlow = resolve));
+    receiver.reply = (r) => ({ status: 200, hold: r.path === `/${slow.workspaceId}` ? slowAnswers : undefined });
+    // The slow workspace's events come first: four interviews invited and cancelled (runs of two), then one of the other's.
+    const slowPosition = await createPosition(slow.api);
+    for (let n = 0; n < 4; n++) {
+      const invited = await slow.api.post(`/api/positions/${slowPosition.id}/interviews`, { name: `Slow ${n}`, email: `slow${n}@example.com`, sendEmail: false });
+      expect((await slow.api.post(`/api/interviews/${invited.body.id}/cancel`)).status).toBe(200);
+    }
+    t.clock.advance(1000);
+    const fastPosition = await createPosition(fast.api);
+    expect((await fast.api.post(`/api/positions/${fastPosition.id}/interviews`, { name: 'Quick', email: 'quick@example.com', sendEmail: false })).status).toBe(201);
+
+    const dispatcher = t.running.platform.webhookDispatcher;
+    dispatcher.start();
+    try {
+      // Sent while the slow endpoint has answered nothing yet.
+      await receiver.waitFor(() => of(fast).length === 1, 5000, 'the fast endpoint’s event');
+      expect(of(slow).length).toBeGreaterThan(0);
+      expect(of(slow).every((r) => r.answeredSeq === undefined)).toBe(true);
+      answerSlow();
+      await receiver.waitFor(() => of(slow).length === 8, 10_000, 'the slow endpoint’s eight events');
+    } finally {
+      await dispatcher.stop();
+    }
+    expect([...receiver.countsById().values()].every((n) => n === 1)).toBe(true);
+    const byInterview = new Map<string, Received[]>();
+    for (const r of of(slow)) byInterview.set(r.json.data.id, [...(byInterview.get(r.json.data.id) ?? []), r]);
+    expect(byInterview.size).toBe(4);
+    for (const sequence of byInterview.values()) {
+      expect(sequence.map((r) => r.json.event)).toEqual(['interview.create', 'interview.status-change']);
+      expect(sequence[1]!.arrivedSeq).toBeGreaterThan(sequence[0]!.answeredSeq!);
+    }
+  });
+});
