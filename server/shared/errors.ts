@@ -33,6 +33,7 @@ export const errorStatus = {
   answer_not_failed: 409,
   answer_processing: 409,
   position_changed: 409,
+  webhook_inactive: 409,
   range_not_satisfiable: 416,
   invitation_expired: 410,
   invitation_cancelled: 410,

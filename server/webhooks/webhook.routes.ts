@@ -158,14 +158,14 @@ export function webhookRoutes(webhooks: WebhookService) {
       method: 'post',
       path: '/webhooks/{id}/redeliver',
       tags,
-      summary: 'Send a past event again (by delivery id or event id) as a new delivery',
+      summary: 'Send a past event again (by delivery id or event id) as a new delivery; 409 webhook_inactive while the webhook is paused',
       request: { params: IdParam, ...jsonBody(z.object({ deliveryId: z.string().max(64).optional(), eventId: z.string().max(64).optional() })) },
       responses: { 202: jsonResponse(Delivery, 'Queued'), ...errorResponses },
     }),
     async (c) => c.json(await webhooks.redeliver(asAdmin(c).workspaceId, c.req.valid('param').id, c.req.valid('json')), 202),
   );
   app.openapi(
-    createRoute({ method: 'post', path: '/webhooks/{id}/ping', tags, summary: 'Send a test ping event', request: { params: IdParam }, responses: { 202: jsonResponse(Delivery, 'Queued'), ...errorResponses } }),
+    createRoute({ method: 'post', path: '/webhooks/{id}/ping', tags, summary: 'Send a test ping event; 409 webhook_inactive while the webhook is paused', request: { params: IdParam }, responses: { 202: jsonResponse(Delivery, 'Queued'), ...errorResponses } }),
     async (c) => c.json(await webhooks.ping(asAdmin(c).workspaceId, c.req.valid('param').id), 202),
   );
 

@@ -175,7 +175,7 @@ export class WebhookService {
 
   /** Sends a past event to this webhook again, as a new delivery with the same webhook-id. */
   async redeliver(workspaceId: string, webhookId: string, ref: { deliveryId?: string; eventId?: string }) {
-    await this.get(workspaceId, webhookId);
+    assertActive(await this.get(workspaceId, webhookId));
     const repo = new WebhookRepository(this.ctx.db);
     let event: { seq: number; interview_id: string } | undefined;
     if (ref.deliveryId) {
@@ -195,7 +195,7 @@ export class WebhookService {
 
   /** A `webhook.ping` event to this webhook only, through the normal delivery path and log. */
   async ping(workspaceId: string, webhookId: string) {
-    const webhook = await this.get(workspaceId, webhookId);
+    const webhook = assertActive(await this.get(workspaceId, webhookId));
     const now = this.ctx.clock.now();
     const eventId = `msg_${newId()}`;
     const body = JSON.stringify({ event: 'webhook.ping', data: { webhookId, url: webhook.url, message: 'Test ping from your interview platform' }, date: now });
@@ -225,6 +225,12 @@ export class WebhookService {
     this.dispatcher.wake();
     return id!;
   }
+}
+
+/** A paused webhook sends nothing: a ping or redelivery queued for it would only be cancelled, so it is refused. */
+function assertActive(webhook: WebhookView): WebhookView {
+  if (!webhook.active) throw new AppError('webhook_inactive', 'This webhook is paused; activate it to send it events');
+  return webhook;
 }
 
 function normalizeEvents(events: WebhookEventName[]): WebhookEventName[] {

@@ -551,6 +551,23 @@ describe.each(databaseKinds)('webhook delivery on %s', (kind) => {
       expect((await e.ws.api.get('/api/webhooks/events')).body.items).toEqual([expect.objectContaining({ id: ping.body.eventId, event: 'webhook.ping', interviewId: null })]);
       expect((await e.ws.api.get(`/api/webhooks/${e.hookId}/deliveries/${ping.body.id}`)).body).toMatchObject({ status: 'succeeded', attempts: [{ statusCode: 200 }] });
     });
+
+    it('refuses a ping or a redelivery to a paused webhook (409 webhook_inactive), queueing nothing that would only be cancelled', async () => {
+      const e = await endpoint();
+      await invite(e);
+      await t.drainWebhooks();
+      const [delivered] = await deliveries(e);
+      expect((await e.ws.api.patch(`/api/webhooks/${e.hookId}`, { active: false })).body.active).toBe(false);
+      for (const refused of [await e.ws.api.post(`/api/webhooks/${e.hookId}/ping`), await e.ws.api.post(`/api/webhooks/${e.hookId}/redeliver`, { deliveryId: delivered.id })]) {
+        expect(refused.status).toBe(409);
+        expect(refused.body.error).toEqual({ code: 'webhook_inactive', message: 'This webhook is paused; activate it to send it events' });
+      }
+      expect(await deliveries(e)).toHaveLength(1);
+      expect((await e.ws.api.patch(`/api/webhooks/${e.hookId}`, { active: true })).body.active).toBe(true);
+      expect((await e.ws.api.post(`/api/webhooks/${e.hookId}/ping`)).status).toBe(202);
+      await t.drainWebhooks();
+      expect(e.receiver.received.map((r) => r.json.event)).toEqual(['interview.create', 'webhook.ping']);
+    });
   });
 
   describe('secret rotation', () => {
