@@ -58,6 +58,16 @@ const WEBHOOK_SHARE = 4;
  */
 const STRANDED_SWEEP_MS = 5_000;
 
+/** A webhook URL without what may be a credential (user info, query string, fragment): ATSs often put a token there. */
+function urlForLog(url: string): string {
+  try {
+    const { protocol, host, pathname } = new URL(url);
+    return `${protocol}//${host}${pathname}`;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
 /**
  * Claims due deliveries in batches and sends them, keeping up to `concurrency` requests in flight: each slot sends a
  * run, the deliveries of one webhook and interview one after another.
@@ -363,7 +373,7 @@ export class WebhookDispatcher {
       !goesOn,
     ]);
     this.recording ??= this.flush();
-    if (!ok) this.logger.warn('webhook delivery failed', { delivery: d.id, url: d.url, attempt, status: result.statusCode, error });
+    if (!ok) this.logger.warn('webhook delivery failed', { delivery: d.id, url: urlForLog(d.url), attempt, status: result.statusCode, error });
     return goesOn;
   }
 

@@ -375,3 +375,39 @@ describe.each(databaseKinds)('slots shared between webhooks on %s', (kind) => {
     }
   });
 });
+
+/** What a failed delivery logs: ATSs put tokens in webhook URLs (user info, query string), which stay out of the log. */
+describe.each(databaseKinds)('the log of a failed delivery on %s', (kind) => {
+  let t: TestPlatform;
+  let logged: Platform;
+  let receiver: WebhookReceiver;
+  const lines: { msg: string; extra?: object }[] = [];
+  const capture = (msg: string, extra?: object) => void lines.push({ msg, extra });
+
+  beforeAll(async () => {
+    t = await startTestPlatform(kind, { env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
+    logged = createPlatform({ config: t.config, db: openSecondConnection(t.database.target), clock: t.clock, logger: { debug: capture, info: capture, warn: capture, error: capture }, workerId: 'logged-process' });
+    receiver = await WebhookReceiver.start(() => t.clock.now());
+  });
+  afterAll(async () => {
+    await logged?.close();
+    await receiver?.down();
+    await t?.stop();
+  });
+
+  it('names the webhook URL without its user info, query string or fragment', async () => {
+    const ws = await t.createWorkspace();
+    const hook = await ws.api.post('/api/webhooks', { url: `http://127.0.0.1:${receiver.port}/hooks/ats?token=s3cr3t#frag`, events: WEBHOOK_EVENTS });
+    expect(hook.status).toBe(201);
+    // Credentials in the URL are refused when it is saved; as one saved before that rule was, straight in the database.
+    await t.database.db.updateTable('webhooks').set({ url: `http://ats-user:ats-password@127.0.0.1:${receiver.port}/hooks/ats?token=s3cr3t` }).where('id', '=', hook.body.id).execute();
+    receiver.reply = () => ({ status: 500 });
+    const position = await createPosition(ws.api);
+    expect((await ws.api.post(`/api/positions/${position.id}/interviews`, { name: 'Lou', email: 'lou@example.com', sendEmail: false })).status).toBe(201);
+    await logged.webhookDispatcher.drain();
+    expect(receiver.received.map((r) => r.path)).toEqual(['/hooks/ats?token=s3cr3t']);
+    const failed = lines.filter((l) => l.msg === 'webhook delivery failed');
+    expect(failed).toEqual([{ msg: 'webhook delivery failed', extra: expect.objectContaining({ url: `http://127.0.0.1:${receiver.port}/hooks/ats`, status: 500 }) }]);
+    expect(JSON.stringify(lines)).not.toMatch(/s3cr3t|ats-password|ats-user/);
+  });
+});
