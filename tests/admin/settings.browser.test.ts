@@ -66,6 +66,10 @@ describe('workspace settings in Chromium', { timeout: 60_000 }, () => {
     await item.getByText('Paused').waitFor();
     const webhook = (await ws.session.get(`/api/webhooks/${created.body.id}`)).body;
     expect(webhook).toMatchObject({ active: false, events: ['interview.finish', 'interview.score-updated'] });
+    // A paused webhook sends nothing, so its test ping is refused rather than queued to be cancelled.
+    await item.getByRole('button', { name: 'Send test ping' }).click();
+    await item.getByRole('alert').getByText('This webhook is paused; activate it to send it events').waitFor();
+    expect((await ws.session.get(`/api/webhooks/${created.body.id}/deliveries`)).body.items).toEqual([]);
 
     await admin.button('Reveal secret').click();
     const before = (await admin.page.getByTestId('webhook-secret').textContent())!.trim();
@@ -73,6 +77,8 @@ describe('workspace settings in Chromium', { timeout: 60_000 }, () => {
     await admin.page.getByRole('dialog', { name: 'Rotate the signing secret?' }).getByRole('button', { name: 'Rotate secret' }).click();
     await expect.poll(async () => (await admin.page.getByTestId('webhook-secret').textContent())!.trim()).not.toBe(before);
     await admin.page.getByText('The previous secret is also accepted until').waitFor();
+    // The events offered are those that are sent: starting an interview sends no status change.
+    await admin.page.locator('webhooks-settings webhook-form').first().getByLabel('The status changes (completed, shortlisted, discarded, expired, cancelled)').waitFor();
     expect(admin.unexpectedErrors()).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export const WEBHOOK_EVENT_LABELS: Record<WebhookEvent, string> = {
   'interview.create': 'An invitation is created',
   'interview.finish': 'A candidate completes the interview',
-  'interview.status-change': 'The status changes (started, expired, cancelled…)',
+  'interview.status-change': 'The status changes (completed, shortlisted, discarded, expired, cancelled)',
   'interview.delete': 'An interview is deleted',
   'interview.score-updated': 'The score changes',
 };
