@@ -328,7 +328,7 @@ export const hireflixTypeDefs = /* GraphQL */ `
 
   type WebhookSecretType {
     secret: String!
-    "After a rotation, until when deliveries are also signed with the previous secret."
+    "After a rotation, until when webhook-signature also carries a signature with the previous secret (x-hireflix-signature uses the new one at once)."
     previousSecretValidUntil: Float
   }
 

@@ -55,7 +55,12 @@ export class WebhooksSettings extends LitElement {
         <p class="muted">Every delivery is signed with this secret (<code>webhook-signature</code> and <code>x-hireflix-signature</code> headers) so the receiver can check it came from here.</p>
         ${this.secret
           ? html`<code class="secret" data-testid="webhook-secret">${this.secret.secret}</code>
-              ${this.secret.previousSecretValidUntil ? html`<p class="small muted">The previous secret is also accepted until ${formatDateTime(this.secret.previousSecretValidUntil)}.</p>` : nothing}`
+              ${this.secret.previousSecretValidUntil
+                ? html`<p class="small muted">
+                    Until ${formatDateTime(this.secret.previousSecretValidUntil)} the <code>webhook-signature</code> header also carries a signature made with the previous secret.
+                    <code>x-hireflix-signature</code>, which Hireflix-style applicant tracking systems check, already uses this secret: give it to them now.
+                  </p>`
+                : nothing}`
           : nothing}
         <div class="actions">
           ${this.secret
@@ -94,7 +99,8 @@ export class WebhooksSettings extends LitElement {
   private async onRotate() {
     const ok = await this.confirm.ask({
       title: 'Rotate the signing secret?',
-      message: 'A new secret signs deliveries from now on. For 24 hours deliveries carry signatures of both, so receivers have time to switch.',
+      message:
+        'A new secret signs deliveries from now on. The x-hireflix-signature header, which Hireflix-style applicant tracking systems check, uses it at once: they reject deliveries until they have the new secret. For 24 hours the webhook-signature header also carries a signature with the old secret, so Standard Webhooks receivers have time to switch.',
       confirmLabel: 'Rotate secret',
     });
     if (!ok) return;
