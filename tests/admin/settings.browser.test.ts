@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeOwnerSession, openOwnerSession, type AdminPage } from '../support/admin-browser.ts';
 import { ApiClient, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
+import { WebhookReceiver } from '../webhooks/webhook-receiver.ts';
 
 /** The settings an owner changes: members' roles, key rotation and revocation, webhook edits and the signing secret. */
 describe('workspace settings in Chromium', { timeout: 60_000 }, () => {
@@ -86,4 +87,41 @@ describe('workspace settings in Chromium', { timeout: 60_000 }, () => {
     expect(admin.unexpectedErrors()).toEqual([]);
   });
 
+  it('refreshes an open delivery’s details with the log, and keeps refreshing after a refresh failed', async () => {
+    const receiver = await WebhookReceiver.start(() => t.clock.now());
+    const cleanUp: (() => Promise<void>)[] = [() => receiver.down()];
+    try {
+      const created = await ws.session.post('/api/webhooks', { url: `${receiver.url}/hook`, events: ['interview.finish'] });
+      expect(created.status).toBe(201);
+      // The next load of the log fails, once (the server is restarting, say).
+      let failures = 0;
+      const theLog = (url: URL) => url.pathname === `/api/webhooks/${created.body.id}/deliveries`;
+      await admin.page.route(theLog, (route) =>
+        failures++ === 0 ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'The server is restarting' } }) }) : route.continue(),
+      );
+      cleanUp.push(() => admin.page.unroute(theLog));
+      await admin.goto('/admin/settings/webhooks');
+      const item = admin.page.locator('webhook-item', { hasText: receiver.url });
+      // The first load is the one that fails; the ping's reload shows it pending.
+      await item.getByRole('button', { name: 'Delivery log' }).click();
+      await item.getByText('The server is restarting').waitFor();
+      await item.getByRole('button', { name: 'Send test ping' }).click();
+      const row = item.locator('tr[data-delivery]');
+      await row.getByText('Pending').waitFor();
+      await item.getByRole('button', { name: /Details/ }).click();
+      await item.getByText('Not attempted yet.').waitFor();
+
+      // A reload fails while the ping is on its way: the log keeps looking, and the open details follow.
+      failures = 0;
+      await item.getByText('The server is restarting').waitFor();
+      expect(await t.drainWebhooks()).toBe(1);
+      await row.getByText('Delivered').waitFor({ timeout: 15_000 });
+      await item.locator('tr.detail').getByText(/#1 at .*: HTTP 200 in \d+ ms/).waitFor();
+      expect(await item.getByRole('alert').count()).toBe(0);
+      expect(receiver.received.map((r) => r.json.event)).toEqual(['webhook.ping']);
+      expect(admin.unexpectedErrors().filter((e) => !/status of 503/.test(e))).toEqual([]);
+    } finally {
+      for (const step of cleanUp.reverse()) await step();
+    }
+  });
 });

@@ -9,6 +9,8 @@ import { sharedStyles } from '../styles/shared-styles.ts';
 const statusBadge: Record<DeliveryStatus, string> = { pending: 'neutral', delivering: 'blue', succeeded: 'green', failed: 'red', cancelled: 'amber' };
 const statusLabel: Record<DeliveryStatus, string> = { pending: 'Pending', delivering: 'Delivering', succeeded: 'Delivered', failed: 'Failed', cancelled: 'Cancelled' };
 
+const isOnItsWay = (d: DeliverySummary) => d.status === 'pending' || d.status === 'delivering';
+
 /** A webhook's delivery log, newest first: status, attempts and response of each, the body sent, and redelivery. */
 @customElement('webhook-deliveries')
 export class WebhookDeliveries extends LitElement {
@@ -73,19 +75,29 @@ export class WebhookDeliveries extends LitElement {
     if (changed.has('webhookId') || changed.has('reloadToken')) void this.load();
   }
 
-  /** Reloads the first page; while something is on its way it looks again shortly. */
+  /**
+   * Reloads the first page and the open details; while something is on its way it looks again shortly, and after a
+   * failed reload it keeps trying (less often) as long as the last list it got had something on its way.
+   */
   async load(): Promise<void> {
     clearTimeout(this.timer);
+    const openId = this.open?.id;
+    let again: number | null = null;
     try {
       const page = await listDeliveries(this.webhookId);
+      const open = openId ? await getDelivery(this.webhookId, openId) : null;
       this.items = page.items;
       this.nextCursor = page.nextCursor;
+      // Unless it was closed, or another one opened, meanwhile.
+      if (open && this.open?.id === openId) this.open = open;
       this.error = '';
-      if (page.items.some((d) => d.status === 'pending' || d.status === 'delivering') && this.isConnected) this.timer = setTimeout(() => void this.load(), 1500);
+      if (page.items.some(isOnItsWay)) again = 1500;
     } catch (error) {
       this.error = errorMessage(error);
+      if ((this.items ?? []).some(isOnItsWay)) again = 5000;
       this.items ??= [];
     }
+    if (again !== null && this.isConnected) this.timer = setTimeout(() => void this.load(), again);
   }
 
   private async loadMore() {
