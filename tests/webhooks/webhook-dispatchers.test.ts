@@ -303,9 +303,10 @@ describe.each(databaseKinds)('a webhook that stops while a dispatcher holds runs
     expect(got()).toHaveLength(1);
   });
 
-  it('paused through another server process: the runs this one holds for it are not sent', async () => {
+  it('paused through another server process: the runs this one has held for a second are not sent', async () => {
     // Runs of one event: the other process's pause reaches this one through the database, before its next run (the rest of
-    // a run being sent stops only once its outcome is found unwritten).
+    // a run being sent stops only once its outcome is found unwritten). A run re-reads its state once it has waited a
+    // second for the slot.
     const { ws, hook, got, log } = await queued({ cancelFirst: false });
     let answer!: () => void;
     const answered = new Promise<void>((resolve) => (answer = resolve));
@@ -314,6 +315,7 @@ describe.each(databaseKinds)('a webhook that stops while a dispatcher holds runs
       await receiver.waitFor(() => got().length >= 1);
       const paused = await second.services.webhooks.update(ws.workspaceId, hook.id, { active: false });
       expect(paused.active).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       answer();
     });
     expect(got()).toHaveLength(1);
