@@ -43,7 +43,7 @@ interface HeldRun {
  * every run made bench:webhooks on PostgreSQL slower (5,000 events, 3 rounds, four runs each, alternated on the shared
  * machine: round medians 0.65-0.85 against 0.82-1.06 without the read, 0.71-0.98 with this threshold): the read waits
  * for one of the pool's connections before the POST. A pause in this process ends the runs it holds at once (halt); a
- * pause in another process still lets each run claimed less than this before it send its first event.
+ * pause in another process still lets each run claimed less than this before the pause send its first event.
  */
 const RECHECK_AFTER_MS = 1_000;
 
