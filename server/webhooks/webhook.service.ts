@@ -1,4 +1,5 @@
 import type { AppContext } from '../app-context.ts';
+import { retryOnDeadlock } from '../db/deadlock-retry.ts';
 import { WEBHOOK_EVENTS, type DeliveryStatus, type WebhookEventName, type WebhooksTable } from '../db/schema.ts';
 import { decodeCursor, decodeSeqCursor, encodeSeqCursor, pageOf } from '../shared/cursor.ts';
 import { AppError } from '../shared/errors.ts';
@@ -80,7 +81,8 @@ export class WebhookService {
   async update(workspaceId: string, id: string, input: Partial<WebhookInput>): Promise<WebhookView> {
     const current = await this.get(workspaceId, id);
     const url = input.url === undefined ? undefined : (await assertWebhookUrlAllowed(input.url, this.ctx.config.webhooks.allowPrivateUrls)).toString();
-    await this.ctx.db.transaction().execute(async (trx) => {
+    // A pause cancels the webhook's queued deliveries while a dispatcher may be writing outcomes of some of them.
+    await retryOnDeadlock(() => this.ctx.db.transaction().execute(async (trx) => {
       const repo = new WebhookRepository(trx);
       await repo.update(id, {
         ...(url !== undefined && { url }),
@@ -92,7 +94,7 @@ export class WebhookService {
       });
       // Paused: what it had queued is cancelled now, including what a dispatcher holds (see cancelOpenDeliveries).
       if (input.active === false) await repo.cancelOpenDeliveries(id, PAUSED);
-    });
+    }));
     if (input.active === false) this.dispatcher.halt(id);
     return this.get(workspaceId, id);
   }
