@@ -17,6 +17,11 @@ export class EmailRepository {
     return this.db.updateTable('emails').set(changes).where('id', '=', id).execute();
   }
 
+  /** Marks an email failed unless it was sent meanwhile (a run that outlived its lease may have sent it). */
+  markFailedUnlessSent(id: string, attempts: number, lastError: string) {
+    return this.db.updateTable('emails').set({ status: 'failed', attempts, last_error: lastError }).where('id', '=', id).where('status', '<>', 'sent').execute();
+  }
+
   list(workspaceId: string, filter: { interviewId?: string; to?: string; limit: number; before?: { createdAt: number; id: string } }) {
     return this.db
       .selectFrom('emails')

@@ -101,9 +101,7 @@ export class EmailService {
         await repo.update(emailId, { status: 'sent', transport: this.mailer.transport, attempts: attempt, last_error: null, sent_at: this.ctx.clock.now() });
       },
       givenUp: async ({ emailId }: { emailId: string }, { maxAttempts }, error) => {
-        const repo = new EmailRepository(this.ctx.db);
-        const email = await repo.find(emailId);
-        if (email && email.status !== 'sent') await repo.update(emailId, { status: 'failed', attempts: maxAttempts, last_error: error });
+        await new EmailRepository(this.ctx.db).markFailedUnlessSent(emailId, maxAttempts, error);
       },
     };
   }

@@ -328,6 +328,19 @@ describe.each(databaseKinds)('email delivery over SMTP on %s', (kind) => {
     expect(smtp.to(email)).toEqual([]);
     expect((await emailsOf(interview.id))[0]).toMatchObject({ status: 'failed', attempts: job.max_attempts, lastError: expect.stringMatching(/stopped before it finished/) });
   });
+
+  it('keeps an email sent when its job is given up after a worker sent it (a run that outlived its lease)', async () => {
+    const email = candidateEmail('sent-then-lost');
+    const interview = await inviteOne('Harbour Pilot', email);
+    await t.drainJobs();
+    const [sent] = await emailsOf(interview.id);
+    expect(sent.status).toBe('sent');
+    const job = await sendJobOf(sent.id);
+    await t.database.db.updateTable('jobs').set({ status: 'running', attempts: job.max_attempts, locked_by: 'killed-worker', locked_until: t.clock.now() - 1 }).where('id', '=', job.id).execute();
+    await t.drainJobs();
+    expect(smtp.to(email)).toHaveLength(1);
+    expect((await emailsOf(interview.id))[0]).toMatchObject({ status: 'sent', lastError: null });
+  });
 });
 
 describe.each(databaseKinds)('email outbox without SMTP on %s', (kind) => {
