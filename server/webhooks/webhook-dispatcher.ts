@@ -427,7 +427,11 @@ export class WebhookDispatcher {
             await this.recordOutcomes([], [webhookId]).catch((error) => this.logger.error('webhook not disabled after 410', { webhook: webhookId, error: String(error) }));
           }
         } finally {
-          for (const webhookId of gone) this.gone.delete(webhookId);
+          // A run claimed since the 410 read the webhook as active: it must not send either.
+          for (const webhookId of gone) {
+            this.halt(webhookId);
+            this.gone.delete(webhookId);
+          }
         }
         // The next events of these interviews can go now.
         this.wake();
