@@ -63,8 +63,16 @@ describe('workspace settings in Chromium', { timeout: 60_000 }, () => {
     await item.getByLabel('The score changes').check();
     await item.getByRole('button', { name: 'Save webhook' }).click();
     await item.getByText('interview.score-updated').waitFor();
+    // Pausing cancels what is queued, retries too: it asks first, and Cancel leaves the webhook active.
     await item.getByRole('button', { name: 'Pause' }).click();
-    await item.getByText('Paused').waitFor();
+    const pause = item.getByRole('dialog', { name: 'Pause this webhook?' });
+    await pause.getByText(/deliveries waiting to go out or due for a retry are cancelled, and events that happen meanwhile are not queued/).waitFor();
+    await pause.getByRole('button', { name: 'Cancel' }).click();
+    await pause.waitFor({ state: 'hidden' });
+    expect((await ws.session.get(`/api/webhooks/${created.body.id}`)).body.active).toBe(true);
+    await item.getByRole('button', { name: 'Pause' }).click();
+    await pause.getByRole('button', { name: 'Pause webhook' }).click();
+    await item.getByText('Paused', { exact: true }).waitFor();
     const webhook = (await ws.session.get(`/api/webhooks/${created.body.id}`)).body;
     expect(webhook).toMatchObject({ active: false, events: ['interview.finish', 'interview.score-updated'] });
     // A paused webhook sends nothing, so its test ping is refused rather than queued to be cancelled.

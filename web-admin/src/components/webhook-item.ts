@@ -1,9 +1,11 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { errorMessage } from '../data/api-client.ts';
 import { pingWebhook, updateWebhook, type Webhook, type WebhookInput } from '../data/webhooks.ts';
 import { announce } from '../lib/events.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
+import './confirm-dialog.ts';
+import type { ConfirmDialog } from './confirm-dialog.ts';
 import './webhook-deliveries.ts';
 import './webhook-form.ts';
 
@@ -49,6 +51,7 @@ export class WebhookItem extends LitElement {
   @state() private error = '';
   @state() private formError = '';
   @state() private reloadToken = 0;
+  @query('confirm-dialog') private confirm!: ConfirmDialog;
 
   render() {
     const w = this.webhook;
@@ -76,6 +79,7 @@ export class WebhookItem extends LitElement {
               <button class="danger secondary small" @click=${this.onDelete}>Delete</button>
             </div>
             ${this.showLog ? html`<div class="deliveries"><webhook-deliveries .webhookId=${w.id} .reloadToken=${this.reloadToken}></webhook-deliveries></div>` : nothing}`}
+      <confirm-dialog></confirm-dialog>
     </article>`;
   }
 
@@ -98,6 +102,17 @@ export class WebhookItem extends LitElement {
   }
 
   private async onToggleActive() {
+    // Pausing cancels what is queued (retries too), and nothing is queued while paused: say so first.
+    if (
+      this.webhook.active &&
+      !(await this.confirm.ask({
+        title: 'Pause this webhook?',
+        message: `Nothing is sent to ${this.webhook.url} while it is paused: deliveries waiting to go out or due for a retry are cancelled, and events that happen meanwhile are not queued for it. Once it is active again, a cancelled delivery can be sent again from its delivery log.`,
+        confirmLabel: 'Pause webhook',
+      }))
+    ) {
+      return;
+    }
     this.busy = true;
     this.error = '';
     try {
