@@ -27,6 +27,13 @@ const mp4Audio = new Set(['aac', 'mp3', 'opus']);
 
 const defaultRemuxTimeoutMs = 5 * 60_000;
 
+/**
+ * Chromium's MP4 recordings carry no packet durations: ffmpeg's MP4 muxer takes each from the next packet's time and
+ * drops the last one of a stream, which has none (a 20 ms Opus packet, say). This gives a packet without a duration
+ * the time since the packet before it, so every packet recorded is kept.
+ */
+const MP4_PACKET_DURATIONS = 'setts=duration=if(DURATION\\,DURATION\\,if(N\\,DTS-PREV_INDTS\\,0))';
+
 function fits(codec: string | null, allowed: Set<string>): boolean {
   return codec === null || allowed.has(codec);
 }
@@ -112,7 +119,7 @@ export async function remuxAnswer(source: MediaSource, outputBase: string, optio
         '-map', '0:v:0?', '-map', '0:a:0?',
         '-c', 'copy',
         // Moves the MP4 index to the front so playback can start before the whole file arrives.
-        ...(container.format === 'mp4' ? ['-movflags', '+faststart'] : []),
+        ...(container.format === 'mp4' ? ['-movflags', '+faststart', '-bsf', MP4_PACKET_DURATIONS] : []),
       )
       .format(container.format)
       .output(file), toolOptions);
