@@ -10,6 +10,7 @@ import { probeMedia } from '../../server/media/media-probe.ts';
 import { StorageGarbage } from '../../server/storage/storage-garbage.ts';
 import { ABORT_UNFINISHED_UPLOADS_JOB } from '../../server/storage/multipart-journal.ts';
 import { chromiumH264Matroska, mediaRecorderChunks, outputPath, removeMediaFixtures } from '../support/media-fixtures.ts';
+import { packetsOf } from '../support/media-packets.ts';
 import { databaseKinds } from '../support/test-databases.ts';
 import { ApiClient, createPosition, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
 
@@ -115,6 +116,10 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect(done.body.completedAt).toBeTypeOf('number');
     const answers = (await ws.api.get(`/api/interviews/${interview.id}/answers`)).body.items;
     expect(answers).toHaveLength(2);
+    // Each answer is the recording's packets, once each and in order, whatever order and however often chunks came.
+    const recordingFile = await outputPath('recording.webm');
+    await writeFile(recordingFile, Buffer.concat(chunks));
+    const recordingPackets = await packetsOf(recordingFile);
     for (const item of answers) {
       expect(item.answer.status).toBe('ready');
       expect(Math.abs(item.answer.durationSeconds - SECONDS)).toBeLessThan(0.5);
@@ -122,6 +127,7 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
       expect(video.status).toBe(200);
       const file = await outputPath('answer.webm');
       await writeFile(file, Buffer.from(await video.arrayBuffer()));
+      expect(await packetsOf(file)).toEqual(recordingPackets);
       const probe = await probeMedia(file);
       expect(Math.abs(probe.durationSeconds! - SECONDS)).toBeLessThan(0.5);
       expect(probe.videoCodec).toBe('vp8');
@@ -304,6 +310,8 @@ describe.each(setups)('recording API on $kind with $storage storage', ({ kind, s
     expect(hugeChunked.status).toBe(413);
     expect(hugeChunked.body.error.code).toBe(huge.body.error.code);
     expect((await a.candidate.get(`/api/candidate/${a.token}/answers/${take}/chunks`)).body.receivedChunks).toEqual([]);
+    // Nor is anything of the refused bodies left in storage.
+    expect(await t.running.platform.services.storage.deleteFolder(answerChunkFolder(a.interview.id, take))).toBe(0);
     const badMime = await a.candidate.post(`/api/candidate/${a.token}/questions/${a.questions[1]!.id}/takes`, { mimeType: 'text/html' });
     expect(badMime.status).toBe(400);
     expect((await put(a.candidate, a.token, take, 0, chunks[0]!)).status).toBe(201);

@@ -1,11 +1,12 @@
 import { Buffer } from 'node:buffer';
-import { readFile } from 'node:fs/promises';
-import type { Browser, Page, Response, Route } from 'playwright-core';
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Browser, BrowserContext, Page, Request, Response, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from '../../server/media/media-probe.ts';
 import { launchBrowser, newCandidateContext } from '../support/browser.ts';
 import { CandidatePage, ensureCandidateAppBuilt } from '../support/candidate-app.ts';
 import { outputPath } from '../support/media-fixtures.ts';
+import { packetsOf } from '../support/media-packets.ts';
 import { createPosition, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
 
 /**
@@ -48,9 +49,31 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
     return { interviewId: res.body.id as string, url, token, questionIds };
   }
 
-  async function openCandidate(url: string): Promise<CandidatePage> {
+  /** Every piece the browsers sent, by answer and sequence number (what the stored answers are checked against). */
+  const sentPieces = new Map<string, Map<number, Buffer>>();
+  const pieceSentTwiceDifferently: string[] = [];
+  function keepSentPieces(request: Request) {
+    const match = /\/answers\/([^/]+)\/chunks\/(\d+)$/.exec(new URL(request.url()).pathname);
+    const body = request.postDataBuffer();
+    if (request.method() !== 'PUT' || !match || !body) return;
+    const pieces = sentPieces.get(match[1]!) ?? new Map<number, Buffer>();
+    sentPieces.set(match[1]!, pieces);
+    const seq = Number(match[2]);
+    if (pieces.has(seq) && !pieces.get(seq)!.equals(body)) pieceSentTwiceDifferently.push(`${match[1]}/${seq}`);
+    pieces.set(seq, body);
+  }
+
+  /** A candidate's browser profile whose uploads are kept in `sentPieces`. */
+  async function candidateContext(): Promise<BrowserContext> {
     const context = await newCandidateContext(browser, { origin: t.url });
-    return CandidatePage.open(context, url);
+    // Chromium reports a Blob body only for a request that is intercepted: route the uploads, changing nothing.
+    await context.route(/\/chunks\/\d+$/, (route) => route.fallback());
+    context.on('request', keepSentPieces);
+    return context;
+  }
+
+  async function openCandidate(url: string): Promise<CandidatePage> {
+    return CandidatePage.open(await candidateContext(), url);
   }
 
   function pageErrors(candidate: CandidatePage): string[] {
@@ -96,8 +119,31 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
   }
 
   /**
-   * Runs the finalisation jobs, then checks each question has exactly one live answer, ready, whose
-   * stored media ffprobe reads with the duration that was recorded, and a JPEG thumbnail.
+   * The stored answer is the pieces the browser sent, each once and in order: the server counted pieces 0..n-1 and
+   * their bytes, and the stored file's packets are those of the pieces joined (a piece stored twice, missing or out of
+   * place changes them, not the duration).
+   */
+  async function expectAnswerIsWhatWasSent(answer: { id: string; chunk_count: number | null; bytes_received: number }, mediaFile: string) {
+    expect(pieceSentTwiceDifferently).toEqual([]);
+    const pieces = sentPieces.get(answer.id);
+    expect(pieces, `pieces of ${answer.id} seen leaving the browser`).toBeDefined();
+    const count = Number(answer.chunk_count);
+    expect(count).toBeGreaterThan(0);
+    const inOrder = Array.from({ length: count }, (_, seq) => pieces!.get(seq));
+    expect(inOrder.findIndex((piece) => piece === undefined)).toBe(-1);
+    const recording = Buffer.concat(inOrder as Buffer[]);
+    expect(recording.byteLength).toBe(Number(answer.bytes_received));
+    const recordingFile = await outputPath(`${answer.id}-sent`);
+    await writeFile(recordingFile, recording);
+    const [stored, sent] = await Promise.all([packetsOf(mediaFile), packetsOf(recordingFile)]);
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored).toEqual(sent);
+  }
+
+  /**
+   * Runs the finalisation jobs, then checks each question has exactly one live answer, ready, whose stored media is
+   * the pieces sent (expectAnswerIsWhatWasSent) and ffprobe reads with the duration that was recorded, and a JPEG
+   * thumbnail.
    */
   async function expectStoredInterview(interviewId: string, questionIds: string[], heldMs: Record<string, number>) {
     while ((await t.drainJobs()) > 0);
@@ -125,6 +171,9 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
       expect(probe.hasAudio).toBe(true);
       expect(probe.durationSeconds).not.toBeNull();
       expect(Math.abs(probe.durationSeconds! - recordedSeconds)).toBeLessThanOrEqual(1);
+      // The duration the server stored is the file's, as ffprobe reads it.
+      expect(Math.abs(Number(answer.duration_seconds) - probe.durationSeconds!)).toBeLessThan(0.05);
+      await expectAnswerIsWhatWasSent(answer, mediaFile);
 
       const thumbnail = await bytesOf(answer.thumbnail_key!);
       expect(thumbnail.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
@@ -234,7 +283,7 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
     it('records the MP4 path, as Safari does, when WebM cannot be recorded', async () => {
       const { interviewId, url, questionIds } = await invite();
       const [q1, q2] = questionIds as [string, string];
-      const context = await newCandidateContext(browser, { origin: t.url });
+      const context = await candidateContext();
       await context.addInitScript(() => {
         const supported = MediaRecorder.isTypeSupported.bind(MediaRecorder);
         MediaRecorder.isTypeSupported = (type: string) => !type.startsWith('video/webm') && supported(type);
@@ -493,7 +542,7 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
     it('uploads straight from the page, and says so, when the device refuses to keep the pieces', async () => {
       const { interviewId, url, questionIds } = await invite();
       const [q1, q2] = questionIds as [string, string];
-      const context = await newCandidateContext(browser, { origin: t.url });
+      const context = await candidateContext();
       // As a full disk does: IndexedDB refuses every recorded piece.
       await context.addInitScript(() => {
         const put = IDBObjectStore.prototype.put;
@@ -627,7 +676,7 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
 
     it('without the Web Locks API, a second tab still does not offer the first tab\'s live take', async () => {
       const { url } = await invite();
-      const context = await newCandidateContext(browser, { origin: t.url });
+      const context = await candidateContext();
       await context.addInitScript(() => {
         Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined, configurable: true });
       });
@@ -649,7 +698,7 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
     it('a reload mid-answer on a device that refuses to keep pieces offers what reached the server', async () => {
       const { interviewId, url, questionIds } = await invite();
       const [q1, q2] = questionIds as [string, string];
-      const context = await newCandidateContext(browser, { origin: t.url });
+      const context = await candidateContext();
       await context.addInitScript(() => {
         IDBObjectStore.prototype.put = () => {
           throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
