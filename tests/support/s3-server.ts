@@ -42,6 +42,7 @@ export interface TestS3Server {
   storageOptions(extra?: Partial<S3StorageOptions>): StorageOptions;
   /** The next `count` PUTs whose path contains `pathPart` lose their connection as they arrive, as when S3 drops one. */
   dropPuts(pathPart: string, count: number): void;
+  /** Rejects, once the server is stopped, if anything called ListParts or ListMultipartUploads on it. */
   stop(): Promise<void>;
 }
 
@@ -65,7 +66,11 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
       req.socket.destroy();
     }
   });
+  // S3 calls the platform must not make: compatible services often lack them (what it needs is in its database).
+  const unsupportedCalls: string[] = [];
   server.httpServer?.on('request', (req, res) => {
+    const query = new URL(req.url ?? '/', 'http://s3').searchParams;
+    if (req.method === 'GET' && (query.has('uploadId') || query.has('uploads'))) unsupportedCalls.push(`${req.method} ${req.url}`);
     res.on('finish', () => {
       const length = req.headers['content-length'];
       requests.push({
@@ -92,6 +97,7 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
       server.httpServer?.closeAllConnections();
       await server.close();
       await rm(directory, { recursive: true, force: true });
+      if (unsupportedCalls.length > 0) throw new Error(`ListParts or ListMultipartUploads was called: ${unsupportedCalls.join(', ')}`);
     },
   };
 }
