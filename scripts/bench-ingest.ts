@@ -960,22 +960,23 @@ async function main() {
         `machine ${fmt(machine.busyShare * 100, 0)}% busy, ${fmt(machine.stealShare * 100, 0)}% of its CPU stolen by the host)`,
     );
     const num = (n: number | undefined, digits: number) => (n === undefined || !Number.isFinite(n) ? 'NaN' : n.toFixed(digits));
+    // The issue's six figures first, in its order; ours after them.
     out.push(
       [
         'ingest',
         `ratio=${num(atN.ratio, 2)}`,
         `direct_mib_s=${num(atN.directMibS, 1)}`,
         `server_mib_s=${num(atN.serverMibS, 1)}`,
+        `peak_rss_mb=${num(atN.peakRssMb, 1)}`,
+        `finalize_ratio=${num(finalizeRatio, 2)}`,
+        `thumb_ratio_10min_30s=${num(thumbs.ratio, 2)}`,
         `bare_http_mib_s=${num(atN.bareMibS, 1)}`,
         `server_bare_ratio=${num(atN.serverMibS / atN.bareMibS, 2)}`,
-        `peak_rss_mb=${num(atN.peakRssMb, 1)}`,
         `peak_rss_mb_10=${num(at10?.peakRssMb, 1)}`,
         `peak_rss_mb_100=${num(at100?.peakRssMb, 1)}`,
         `finalize_p50_ms=${num(finalizeP50, 0)}`,
         `finalize_p95_ms=${num(finalizeP95, 0)}`,
-        `finalize_ratio=${num(finalizeRatio, 2)}`,
         `finalize_store_ms=${num(median(final.bareStore), 0)}`,
-        `thumb_ratio_10min_30s=${num(thumbs.ratio, 2)}`,
       ].join(' '),
     );
     console.log(out.join('\n'));
