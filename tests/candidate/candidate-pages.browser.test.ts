@@ -44,8 +44,8 @@ describe('candidate app pages in Chromium', () => {
     return { interviewId: res.body.id as string, url: res.body.url.public as string };
   }
 
-  async function open(url: string, viewport?: { width: number; height: number }) {
-    return CandidatePage.open(await newCandidateContext(browser, { origin: t.url, viewport }), url);
+  async function open(url: string, viewport?: { width: number; height: number }, phone = false) {
+    return CandidatePage.open(await newCandidateContext(browser, { origin: t.url, viewport, phone }), url);
   }
 
   async function expectClosedPage(url: string, title: string, screenshotName: string) {
@@ -203,23 +203,72 @@ describe('candidate app pages in Chromium', () => {
     await candidate.context.close();
   }, 60_000);
 
-  it('fits a 360 px wide phone screen without sideways scrolling', async () => {
+  it('says it is looking for cameras and microphones while the camera starts, not that there are none', async () => {
     const { url } = await invite();
-    const candidate = await open(url, { width: 360, height: 740 });
+    const context = await newCandidateContext(browser, { origin: t.url });
+    // A camera that takes two seconds to start, as some do.
+    await context.addInitScript(() => {
+      const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = (constraints) => new Promise((resolve) => setTimeout(resolve, 2000)).then(() => open(constraints));
+    });
+    const candidate = await CandidatePage.open(context, url);
     const { page } = candidate;
-    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    await candidate.heading().filter({ hasText: 'Data Analyst' }).waitFor();
-    expect(await overflow()).toBeLessThanOrEqual(0);
-    await candidate.shot('candidate-phone-welcome');
-    await candidate.startInterview();
-    expect(await overflow()).toBeLessThanOrEqual(0);
-    await candidate.shot('candidate-phone-question');
+    await candidate.button('Start interview').click();
+    await candidate.heading().filter({ hasText: 'Check your camera and microphone' }).waitFor();
+    expect(await page.locator('#camera option').allTextContents()).toEqual(['Looking for cameras…']);
+    expect(await page.locator('#microphone option').allTextContents()).toEqual(['Looking for microphones…']);
+    await page.getByText('Microphone works: we can hear you.').waitFor();
+    expect(await page.locator('#camera option').allTextContents()).not.toContain('No camera found');
+    await context.close();
+  }, 60_000);
+
+  it('fits a 360 px wide phone screen on every page, without sideways scrolling and with buttons big enough to tap', async () => {
+    const phonePosition = await oneQuestionPosition('Phone Screen', { title: 'Tell us about a project you are proud of', thinkTimeSeconds: 0, maxAnswerSeconds: 30, retakes: 1 });
+    const { url } = await invite({}, phonePosition);
+    const candidate = await open(url, { width: 360, height: 740 }, true);
+    const { page } = candidate;
+    /** Sideways overflow of the page, and the visible buttons under 40 CSS pixels tall. */
+    const layout = () =>
+      page.evaluate(() => {
+        const buttons: HTMLElement[] = [];
+        const walk = (root: Document | ShadowRoot) => {
+          for (const el of root.querySelectorAll<HTMLElement>('*')) {
+            if (el.shadowRoot) walk(el.shadowRoot);
+            if (el.tagName === 'BUTTON' && el.getClientRects().length > 0) buttons.push(el);
+          }
+        };
+        walk(document);
+        return {
+          overflow: document.documentElement.scrollWidth - window.innerWidth,
+          viewportWidth: window.innerWidth,
+          smallButtons: buttons.filter((b) => b.getBoundingClientRect().height < 40).map((b) => b.textContent!.trim()),
+        };
+      });
+    const expectFits = async (screen: string) => {
+      const { overflow, viewportWidth, smallButtons } = await layout();
+      // The viewport meta tag applies: the page is laid out 360 px wide, not as a zoomed-out desktop page.
+      expect(viewportWidth, screen).toBe(360);
+      expect(overflow, screen).toBeLessThanOrEqual(0);
+      expect(smallButtons, screen).toEqual([]);
+      await candidate.shot(`candidate-phone-${screen}`);
+    };
+    await candidate.heading().filter({ hasText: 'Phone Screen' }).waitFor();
+    await expectFits('welcome');
+    await candidate.button(/^Start interview$/).click();
+    await candidate.heading().filter({ hasText: 'Check your camera and microphone' }).waitFor();
+    await page.getByText('Microphone works: we can hear you.').waitFor();
+    await expectFits('device-check');
+    await candidate.button(/^Continue to (the first )?question/).click();
+    await page.getByText(/^Question 1 of 1$/).waitFor();
+    await expectFits('question');
     await candidate.record(2000);
-    expect(await overflow()).toBeLessThanOrEqual(0);
-    await candidate.shot('candidate-phone-recorded-take');
+    await expectFits('recorded-take');
     // Every control is a real, focusable button.
     await page.keyboard.press('Tab');
     expect(await describeFocused(page)).toMatch(/^(button|video): /);
+    await candidate.submitAnswer();
+    await candidate.waitUntilAllUploaded();
+    await expectFits('done');
     await candidate.context.close();
   }, 60_000);
 

@@ -44,11 +44,16 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
 export interface ContextOptions {
   origin?: string;
   viewport?: { width: number; height: number };
+  /** A phone: the page's viewport meta tag applies, touch input, a device scale factor of 3. */
+  phone?: boolean;
 }
 
 /** A fresh profile per test (its own IndexedDB) that may use the camera and microphone. */
 export async function newCandidateContext(browser: Browser, options: ContextOptions = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1100, height: 900 } });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1100, height: 900 },
+    ...(options.phone && { isMobile: true, hasTouch: true, deviceScaleFactor: 3 }),
+  });
   await context.grantPermissions(['camera', 'microphone'], options.origin ? { origin: options.origin } : undefined);
   return context;
 }

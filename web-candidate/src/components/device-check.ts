@@ -126,14 +126,14 @@ export class DeviceCheck extends LitElement {
           <div class="field">
             <label for="camera">Camera</label>
             <select id="camera" @change=${this.onCameraChange} ?disabled=${this.starting || this.cameras.length === 0 || this.practice === 'recording'}>
-              ${this.cameras.length === 0 ? html`<option value="">No camera found</option>` : this.choosing ? html`<option value="" selected>Choose a camera</option>` : nothing}
+              ${this.cameras.length === 0 ? html`<option value="">${this.starting ? 'Looking for cameras…' : 'No camera found'}</option>` : this.choosing ? html`<option value="" selected>Choose a camera</option>` : nothing}
               ${this.cameras.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === this.cameraId}>${d.label || `Camera ${i + 1}`}</option>`)}
             </select>
           </div>
           <div class="field">
             <label for="microphone">Microphone</label>
             <select id="microphone" @change=${this.onMicrophoneChange} ?disabled=${this.starting || this.microphones.length === 0 || this.practice === 'recording'}>
-              ${this.microphones.length === 0 ? html`<option value="">No microphone found</option>` : this.choosing ? html`<option value="" selected>Choose a microphone</option>` : nothing}
+              ${this.microphones.length === 0 ? html`<option value="">${this.starting ? 'Looking for microphones…' : 'No microphone found'}</option>` : this.choosing ? html`<option value="" selected>Choose a microphone</option>` : nothing}
               ${this.microphones.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === this.microphoneId}>${d.label || `Microphone ${i + 1}`}</option>`)}
             </select>
           </div>
