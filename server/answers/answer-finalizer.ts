@@ -145,15 +145,12 @@ export class AnswerFinalizer {
       const thumbnail = path.join(dir, 'thumbnail.jpg');
       const mediaKey = answerMediaKey(answer.interview_id, answerId, remuxed.container.extension);
       const thumbnailKey = answerThumbnailKey(answer.interview_id, answerId);
-      // The answer is stored while its thumbnail is taken and stored; ffmpeg's description of the file gives its duration and size.
-      const [stored, thumb] = await Promise.all([
+      // The answer is stored while its thumbnail is taken and stored, and ffprobe reads its duration and picture size.
+      const [stored, media] = await Promise.all([
         this.storage.uploadFile(mediaKey, remuxed.file, remuxed.container.contentType),
-        extractThumbnail(remuxed.file, thumbnail, { atSeconds: THUMBNAIL_AT_SECONDS }).then(async (taken) => {
-          await this.storage.uploadFile(thumbnailKey, thumbnail, 'image/jpeg');
-          return taken;
-        }),
+        probeMedia(remuxed.file),
+        extractThumbnail(remuxed.file, thumbnail, { atSeconds: THUMBNAIL_AT_SECONDS }).then(() => this.storage.uploadFile(thumbnailKey, thumbnail, 'image/jpeg')),
       ]);
-      const media = thumb.source.durationSeconds !== null ? thumb.source : await probeMedia(remuxed.file);
       if (media.durationSeconds === null) {
         throw new MediaProcessingError({ operation: 'remux answer', tool: 'ffmpeg', reason: 'wrote a file without a duration' });
       }
