@@ -30,9 +30,10 @@ const defaultRemuxTimeoutMs = 5 * 60_000;
 /**
  * Chromium's MP4 recordings carry no packet durations: ffmpeg's MP4 muxer takes each from the next packet's time and
  * drops the last one of a stream, which has none (a 20 ms Opus packet, say). This gives a packet without a duration
- * the time since the packet before it, so every packet recorded is kept.
+ * the time since the packet before it, so every packet recorded is kept. PTS and DTS are named as they are: left out,
+ * ffmpeg 5.1's setts sets both to the decoding time, and H.264 with B-frames would lose frames.
  */
-const MP4_PACKET_DURATIONS = 'setts=duration=if(DURATION\\,DURATION\\,if(N\\,DTS-PREV_INDTS\\,0))';
+const MP4_PACKET_DURATIONS = 'setts=pts=PTS:dts=DTS:duration=if(DURATION\\,DURATION\\,if(N\\,DTS-PREV_INDTS\\,0))';
 
 function fits(codec: string | null, allowed: Set<string>): boolean {
   return codec === null || allowed.has(codec);

@@ -5,7 +5,10 @@ import { answerContainerFor, answerContainerForMimeType, remuxAnswer } from '../
 import { extractThumbnail } from '../../server/media/answer-thumbnail.ts';
 import { ffmpegCommand, MediaProcessingError, runFfmpeg } from '../../server/media/ffmpeg.ts';
 import { probeMedia, type MediaProbe } from '../../server/media/media-probe.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
+  bFramesMp4,
   chromiumH264Matroska,
   garbageFile,
   mediaRecorderChunks,
@@ -145,6 +148,23 @@ describe('remuxAnswer', () => {
     expect(answer.container.extension).toBe('mp4');
     expect((await probeMedia(answer.file))).toMatchObject({ videoCodec: 'h264', audioCodec: audio });
     expect(Math.abs((await probeMedia(answer.file)).durationSeconds! - 6)).toBeLessThan(0.5);
+    expect(await decodeErrors(answer.file)).toBe('');
+  });
+
+  it('keeps the presentation order of H.264 with B-frames and every frame when it remuxes into MP4', async () => {
+    const source = await bFramesMp4(4);
+    const answer = await remuxAnswer(source, await outputPath('answer'), { container: answerContainerForMimeType('video/mp4;codecs=avc1,mp4a.40.2') });
+    expect(answer.container.extension).toBe('mp4');
+    const video = async (file: string) => {
+      const { stdout } = await promisify(execFile)('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-count_frames', '-show_entries', 'stream=nb_read_frames:packet=pts,dts', '-of', 'json', file]);
+      const parsed = JSON.parse(stdout) as { streams: { nb_read_frames: string }[]; packets: { pts: number; dts: number }[] };
+      return { frames: Number(parsed.streams[0]!.nb_read_frames), reordered: parsed.packets.filter((p) => p.pts !== p.dts).length };
+    };
+    const [before, after] = [await video(source), await video(answer.file)];
+    // The fixture has frames shown in another order than decoded; the answer shows them so too, and all of them.
+    expect(before.reordered).toBeGreaterThan(0);
+    expect(after.reordered).toBeGreaterThan(0);
+    expect(after.frames).toBe(before.frames);
     expect(await decodeErrors(answer.file)).toBe('');
   });
 

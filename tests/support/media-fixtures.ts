@@ -115,6 +115,17 @@ export function recorderMp4(seconds: number, audio: 'aac' | 'opus'): Promise<str
     ], file));
 }
 
+/** A fragmented MP4 whose H.264 has B-frames (presentation order differs from decoding order), with AAC. */
+export function bFramesMp4(seconds: number): Promise<string> {
+  return cached(`b-frames-h264-${seconds}s.mp4`, (file) =>
+    ffmpeg([
+      ...testSignal(seconds, 'small'),
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-bf', '2', '-pix_fmt', 'yuv420p', '-g', '30',
+      '-c:a', 'aac', '-shortest',
+      '-movflags', 'frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4', 'pipe:1',
+    ], file));
+}
+
 /** Bytes that are no media format at all. */
 export function garbageFile(): Promise<string> {
   return cached('garbage.webm', (file) => writeFile(file, randomBytes(64 * 1024)));
