@@ -146,7 +146,8 @@ export class AnswerFinalizer {
       const mediaKey = answerMediaKey(answer.interview_id, answerId, remuxed.container.extension);
       const thumbnailKey = answerThumbnailKey(answer.interview_id, answerId);
       // The answer is stored while its thumbnail is taken and stored, and ffprobe reads its duration and picture size.
-      const [stored, media] = await Promise.all([
+      // All three finish before anything fails the run: the temp dir they read goes in `finally`.
+      const [stored, media] = await allDone([
         this.storage.uploadFile(mediaKey, remuxed.file, remuxed.container.contentType),
         probeMedia(remuxed.file),
         extractThumbnail(remuxed.file, thumbnail, { atSeconds: THUMBNAIL_AT_SECONDS }).then(() => this.storage.uploadFile(thumbnailKey, thumbnail, 'image/jpeg')),
@@ -191,4 +192,12 @@ export class AnswerFinalizer {
       await rm(dir, { recursive: true, force: true });
     }
   }
+}
+
+/** Promise.all that settles only once every promise has: the first rejection is thrown after the others are done. */
+async function allDone<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
