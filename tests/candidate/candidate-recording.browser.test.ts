@@ -124,7 +124,7 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
    * place changes them, not the duration).
    */
   async function expectAnswerIsWhatWasSent(answer: { id: string; chunk_count: number | null; bytes_received: number }, mediaFile: string) {
-    expect(pieceSentTwiceDifferently).toEqual([]);
+    expect(pieceSentTwiceDifferently.filter((key) => key.startsWith(`${answer.id}/`))).toEqual([]);
     const pieces = sentPieces.get(answer.id);
     expect(pieces, `pieces of ${answer.id} seen leaving the browser`).toBeDefined();
     const count = Number(answer.chunk_count);

@@ -44,8 +44,11 @@ describe('S3 chunk spool', () => {
   });
 
   afterAll(async () => {
-    await s3?.stop();
-    await rm(workDir, { recursive: true, force: true });
+    try {
+      await s3?.stop();
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
   });
 
   beforeEach(() => {

@@ -346,9 +346,12 @@ describe('S3 driver specifics', () => {
 
   afterAll(async () => {
     await storage?.close();
-    await s3?.stop();
-    await database?.destroy();
-    await rm(workDir, { recursive: true, force: true });
+    try {
+      await s3?.stop();
+    } finally {
+      await database?.destroy();
+      await rm(workDir, { recursive: true, force: true });
+    }
   });
 
   const journal = () => database.db.selectFrom('storage_multipart_uploads').selectAll().execute();

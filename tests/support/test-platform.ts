@@ -197,8 +197,11 @@ export async function startTestPlatform(
     async stop() {
       await running.stop();
       await database.destroy();
-      await s3?.stop();
-      fs.rmSync(mediaDir, { recursive: true, force: true });
+      try {
+        await s3?.stop();
+      } finally {
+        fs.rmSync(mediaDir, { recursive: true, force: true });
+      }
     },
   };
   return platform;
