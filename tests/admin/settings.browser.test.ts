@@ -66,13 +66,19 @@ describe('workspace settings in Chromium', { timeout: 60_000 }, () => {
     // Pausing cancels what is queued, retries too: it asks first, and Cancel leaves the webhook active.
     await item.getByRole('button', { name: 'Pause' }).click();
     const pause = item.getByRole('dialog', { name: 'Pause this webhook?' });
-    await pause.getByText(/deliveries waiting to go out or due for a retry are cancelled, and events that happen meanwhile are not queued/).waitFor();
+    await pause.getByText(/those waiting to go out or due for a retry are cancelled \(one already on its way still arrives\), and events that happen while it is paused are not queued/).waitFor();
     await pause.getByRole('button', { name: 'Cancel' }).click();
     await pause.waitFor({ state: 'hidden' });
     expect((await ws.session.get(`/api/webhooks/${created.body.id}`)).body.active).toBe(true);
     await item.getByRole('button', { name: 'Pause' }).click();
     await pause.getByRole('button', { name: 'Pause webhook' }).click();
     await item.getByText('Paused', { exact: true }).waitFor();
+    // Focus is back on the switch, which now offers to activate the webhook.
+    await expect.poll(() => admin.page.evaluate(() => {
+      let el = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      return el?.textContent?.trim();
+    })).toBe('Activate');
     const webhook = (await ws.session.get(`/api/webhooks/${created.body.id}`)).body;
     expect(webhook).toMatchObject({ active: false, events: ['interview.finish', 'interview.score-updated'] });
     // A paused webhook sends nothing, so its test ping is refused rather than queued to be cancelled.

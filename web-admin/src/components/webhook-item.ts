@@ -74,7 +74,7 @@ export class WebhookItem extends LitElement {
             <div class="actions">
               <button class="small" ?disabled=${this.busy} @click=${this.onPing}>Send test ping</button>
               <button class="secondary small" aria-expanded=${this.showLog ? 'true' : 'false'} @click=${() => (this.showLog = !this.showLog)}>${this.showLog ? 'Hide delivery log' : 'Delivery log'}</button>
-              <button class="secondary small" ?disabled=${this.busy} @click=${this.onToggleActive}>${w.active ? 'Pause' : 'Activate'}</button>
+              <button class="secondary small" data-toggle ?disabled=${this.busy} @click=${this.onToggleActive}>${w.active ? 'Pause' : 'Activate'}</button>
               <button class="secondary small" @click=${() => (this.editing = true)}>Edit</button>
               <button class="danger secondary small" @click=${this.onDelete}>Delete</button>
             </div>
@@ -107,7 +107,7 @@ export class WebhookItem extends LitElement {
       this.webhook.active &&
       !(await this.confirm.ask({
         title: 'Pause this webhook?',
-        message: `Nothing is sent to ${this.webhook.url} while it is paused: deliveries waiting to go out or due for a retry are cancelled, and events that happen meanwhile are not queued for it. Once it is active again, a cancelled delivery can be sent again from its delivery log.`,
+        message: `Pausing stops deliveries to ${this.webhook.url}: those waiting to go out or due for a retry are cancelled (one already on its way still arrives), and events that happen while it is paused are not queued for it. Once it is active again, a cancelled delivery can be sent again from its delivery log.`,
         confirmLabel: 'Pause webhook',
       }))
     ) {
@@ -124,6 +124,9 @@ export class WebhookItem extends LitElement {
     } finally {
       this.busy = false;
     }
+    // The button was disabled while busy (and the dialog gave focus back to it then): focus it again, now labelled the other way.
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('button[data-toggle]')?.focus();
   }
 
   private async onPing() {
