@@ -35,6 +35,8 @@ interface HeldRun {
   leasedUntil: number;
   /** performance.now() when claimed (see stillOurs). */
   claimedAt: number;
+  /** performance.now() when the claim was asked for: a halt after that may predate what the claim read (see halt). */
+  askedAt: number;
   ended?: boolean;
 }
 
@@ -101,6 +103,8 @@ export class WebhookDispatcher {
   private unrecorded: RecordedOutcome[] = [];
   /** Webhooks that answered 410 and are not yet disabled in the database: nothing more is sent to them meanwhile. */
   private readonly gone = new Set<string>();
+  /** When each webhook was last halted (performance.now()): a run whose claim was asked for before then is ended too. */
+  private readonly haltedAt = new Map<string, number>();
   /**
    * The runs being sent, by delivery. An outcome that could not be written (the delivery was deleted with its webhook,
    * or another process took it over) ends its run: what is left of it is not sent.
@@ -171,7 +175,15 @@ export class WebhookDispatcher {
    * the delivery and took its lease).
    */
   halt(webhookId: string): void {
+    // A claim under way may already have read the webhook as active: its runs are ended when they arrive (isHalted).
+    this.haltedAt.set(webhookId, performance.now());
     for (const run of [...this.ready, ...this.sending.values()]) if (run.deliveries[0]!.webhook_id === webhookId) run.ended = true;
+  }
+
+  /** The run ended, or its webhook was halted after its claim was asked for. */
+  private isHalted(run: HeldRun): boolean {
+    if (!run.ended && (this.haltedAt.get(run.deliveries[0]!.webhook_id) ?? -Infinity) >= run.askedAt) run.ended = true;
+    return run.ended === true;
   }
 
   /** Sends everything due now and waits for the answers; for tests and scripts. Returns the attempts made. */
@@ -252,9 +264,10 @@ export class WebhookDispatcher {
 
   private claim(limit: number, repo = new WebhookRepository(this.db)): Promise<HeldRun[]> {
     const now = this.clock.now();
+    const askedAt = performance.now();
     return repo
       .claim(now, limit, this.leaseOwner, LEASE_MS, RUN_LENGTH)
-      .then((runs) => runs.map((deliveries) => ({ deliveries, leasedUntil: now + LEASE_MS, claimedAt: performance.now() })));
+      .then((runs) => runs.map((deliveries) => ({ deliveries, leasedUntil: now + LEASE_MS, claimedAt: performance.now(), askedAt })));
   }
 
   /**
@@ -284,7 +297,7 @@ export class WebhookDispatcher {
       // Each send, the first too (a run may have waited for a slot), needs the lease to outlast it, and the run must still
       // be this claim's with its webhook's state as it is now. After the first, attempt() decides, once, whether the next is
       // sent: its outcome tells the database the same (unblocksNext).
-      let goesOn = !run.ended && this.leaseHasRoom(run) && (await this.stillOurs(run));
+      let goesOn = !this.isHalted(run) && this.leaseHasRoom(run) && (await this.stillOurs(run));
       while (goesOn) {
         this.attemptsMade++;
         goesOn = await this.attempt(deliveries[sent++]!, sent < deliveries.length ? run : undefined);
@@ -314,11 +327,11 @@ export class WebhookDispatcher {
   private async stillOurs(run: HeldRun): Promise<boolean> {
     const head = run.deliveries[0]!;
     if (this.gone.has(head.webhook_id)) return false;
-    if (performance.now() - run.claimedAt < RECHECK_AFTER_MS) return !run.ended;
+    if (performance.now() - run.claimedAt < RECHECK_AFTER_MS) return !this.isHalted(run);
     const state = await new WebhookRepository(this.db).stillClaimed(head.id, this.leaseOwner, run.leasedUntil);
     if (!state) return false;
     for (const d of run.deliveries) d.active = state.active;
-    return !run.ended;
+    return !this.isHalted(run);
   }
 
   /** Resolves once no delivery is in flight. */

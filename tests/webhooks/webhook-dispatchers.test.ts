@@ -3,6 +3,7 @@ import { createPlatform, type Platform } from '../../server/app.ts';
 import { WEBHOOK_EVENTS } from '../../server/db/schema.ts';
 import { createLogger } from '../../server/shared/logger.ts';
 import type { WebhookSender } from '../../server/webhooks/webhook-sender.ts';
+import { WebhookRepository } from '../../server/webhooks/webhook.repository.ts';
 import { databaseKinds, openSecondConnection } from '../support/test-databases.ts';
 import { createPosition, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
 import { WebhookReceiver, hireflixVerifies, type Received } from './webhook-receiver.ts';
@@ -301,6 +302,38 @@ describe.each(databaseKinds)('a webhook that stops while a dispatcher holds runs
     expect((await ws.api.patch(`/api/webhooks/${hook.id}`, { active: true })).body.active).toBe(true);
     await t.drainWebhooks();
     expect(got()).toHaveLength(1);
+  });
+
+  it('paused while a claim of its runs is on its way: the runs that claim brings are not sent', async () => {
+    const { ws, hook, got, log } = await queued({ cancelFirst: false });
+    // The claim reads the webhook as active and leases its runs; the pause lands before the claim's answer does.
+    const claim = WebhookRepository.prototype.claim;
+    let claimed!: () => void;
+    const claimRead = new Promise<void>((resolve) => (claimed = resolve));
+    let letAnswer!: () => void;
+    const answer = new Promise<void>((resolve) => (letAnswer = resolve));
+    let held = false;
+    const spy = vi.spyOn(WebhookRepository.prototype, 'claim').mockImplementation(async function (this: WebhookRepository, ...args) {
+      const runs = await claim.apply(this, args);
+      if (runs.length > 0 && !held) {
+        held = true;
+        claimed();
+        await answer;
+      }
+      return runs;
+    });
+    receiver.reply = () => ({ status: 200 });
+    try {
+      await dispatching(async () => {
+        await claimRead;
+        expect((await t.running.platform.services.webhooks.update(ws.workspaceId, hook.id, { active: false })).active).toBe(false);
+        letAnswer();
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(got()).toEqual([]);
+    expect(await log()).toEqual(['first interview.create cancelled 0', 'other interview.create cancelled 0', 'other interview.create cancelled 0']);
   });
 
   it('paused through another server process: the runs this one has held for a second are not sent', async () => {
