@@ -208,6 +208,8 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
     await candidate.shot('candidate-welcome');
     await candidate.button('Start interview').click();
     await candidate.heading().filter({ hasText: 'Check your camera and microphone' }).waitFor();
+    // Progress is shown here too: the device check comes before question 1.
+    await page.getByText('Next: question 1 of 2', { exact: true }).waitFor();
     await page.getByText('Microphone works: we can hear you.').waitFor();
     await page.getByLabel('Camera', { exact: true }).waitFor();
     // A practice answer is played back here and never sent, nor kept on the device.
@@ -346,7 +348,8 @@ describe.each(backends)('candidate app records an interview in Chromium ($storag
       await candidate.button('Record again (1 left)').waitFor();
       await candidate.shot('candidate-recovered-take');
       await candidate.submitAnswer();
-      // The next question needs the camera.
+      // The next question needs the camera; the device check says which question comes.
+      await page.getByText('Next: question 2 of 2', { exact: true }).waitFor();
       await candidate.passDeviceCheck();
       const held2 = await answerLastQuestion(candidate);
       // What was recorded up to the last whole piece before the reload.

@@ -91,7 +91,8 @@ export class CandidatePage {
         const root = app?.shadowRoot;
         if (!root) return false;
         if (root.querySelector('done-page') || root.querySelector('device-check')) return true;
-        const text = root.querySelector('question-recorder')?.shadowRoot?.querySelector('.progress span')?.textContent ?? '';
+        const progress = root.querySelector('question-recorder')?.shadowRoot?.querySelector('interview-progress');
+        const text = progress?.shadowRoot?.querySelector('span')?.textContent ?? '';
         return text !== '' && text !== previous;
       },
       before,

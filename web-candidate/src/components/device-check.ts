@@ -5,6 +5,7 @@ import { TakeRecorder } from '../media/take-recorder.ts';
 import { Countdown } from '../lib/countdown.ts';
 import { clock } from '../lib/time-format.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
+import './interview-progress.ts';
 import './mic-level-meter.ts';
 
 const practiceSeconds = 20;
@@ -60,8 +61,9 @@ export class DeviceCheck extends LitElement {
 
   /** The type answers will be recorded in; null when this browser cannot record. */
   @property({ attribute: false }) mimeType: string | null = null;
-  /** The question that comes next, 1-based. */
+  /** The question that comes next, 1-based, of how many. */
   @property({ type: Number }) nextQuestion = 1;
+  @property({ type: Number }) totalQuestions = 1;
 
   @state() private stream: MediaStream | null = null;
   @state() private problem: DeviceError | null = null;
@@ -100,6 +102,7 @@ export class DeviceCheck extends LitElement {
 
   render() {
     return html`<section class="card">
+      <interview-progress upcoming .number=${this.nextQuestion} .total=${this.totalQuestions}></interview-progress>
       <h1 tabindex="-1">Check your camera and microphone</h1>
       <p class="muted">Make sure your face is well lit and centred, and that the level bar moves when you speak.</p>
       ${this.mimeType === null

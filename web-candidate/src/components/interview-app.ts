@@ -157,7 +157,7 @@ export class InterviewApp extends LitElement {
           @start-interview=${this.onStart}
         ></welcome-page>`;
       case 'devices':
-        return html`<device-check data-page .mimeType=${this.mimeType} .nextQuestion=${this.nextQuestionNumber()} @devices-ready=${this.onDevicesReady}></device-check>`;
+        return html`<device-check data-page .mimeType=${this.mimeType} .nextQuestion=${this.nextQuestionNumber()} .totalQuestions=${session!.interview.questions.length} @devices-ready=${this.onDevicesReady}></device-check>`;
       case 'question': {
         const questions = session!.interview.questions;
         const number = [...questions].sort((a, b) => a.index - b.index).findIndex((q) => q.id === page.question.id) + 1;

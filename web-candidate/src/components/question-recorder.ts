@@ -9,6 +9,7 @@ import { clock, countdownAnnouncement, spokenDuration, timeOfDay } from '../lib/
 import { TakeRecorder } from '../media/take-recorder.ts';
 import { isLive } from '../media/media-devices.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
+import './interview-progress.ts';
 
 /** partialSeconds: only the start of the take reached the server, and that was submitted. */
 export interface AnswerSubmittedDetail {
@@ -39,24 +40,6 @@ export class QuestionRecorder extends LitElement {
   static styles = [
     sharedStyles,
     css`
-      .progress {
-        display: flex;
-        align-items: center;
-        gap: 0.75rem;
-        margin-bottom: 0.75rem;
-        font-weight: 600;
-      }
-      .progress-track {
-        flex: 1;
-        height: 8px;
-        border-radius: 4px;
-        background: #e5e7eb;
-        overflow: hidden;
-      }
-      .progress-fill {
-        height: 100%;
-        background: var(--primary);
-      }
       .description {
         white-space: pre-wrap;
       }
@@ -208,10 +191,7 @@ export class QuestionRecorder extends LitElement {
   render() {
     const q = this.question;
     return html`<section class="card">
-      <div class="progress">
-        <span>Question ${this.number} of ${this.total}</span>
-        <div class="progress-track" aria-hidden="true"><div class="progress-fill" style="width: ${((this.number - 1) / this.total) * 100}%"></div></div>
-      </div>
+      <interview-progress .number=${this.number} .total=${this.total}></interview-progress>
       <h1 tabindex="-1">${q.title}</h1>
       ${q.description ? html`<p class="description">${q.description}</p>` : nothing}
       <div class="meta">
