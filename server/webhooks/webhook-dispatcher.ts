@@ -176,7 +176,10 @@ export class WebhookDispatcher {
    */
   halt(webhookId: string): void {
     // A claim under way may already have read the webhook as active: its runs are ended when they arrive (isHalted).
-    this.haltedAt.set(webhookId, performance.now());
+    const now = performance.now();
+    // A claim asked for a lease ago holds nothing any more (leaseHasRoom): older halts can go.
+    for (const [id, at] of this.haltedAt) if (now - at > LEASE_MS) this.haltedAt.delete(id);
+    this.haltedAt.set(webhookId, now);
     for (const run of [...this.ready, ...this.sending.values()]) if (run.deliveries[0]!.webhook_id === webhookId) run.ended = true;
   }
 

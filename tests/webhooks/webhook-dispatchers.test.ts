@@ -313,10 +313,12 @@ describe.each(databaseKinds)('a webhook that stops while a dispatcher holds runs
     let letAnswer!: () => void;
     const answer = new Promise<void>((resolve) => (letAnswer = resolve));
     let held = false;
+    let broughtRuns = 0;
     const spy = vi.spyOn(WebhookRepository.prototype, 'claim').mockImplementation(async function (this: WebhookRepository, ...args) {
       const runs = await claim.apply(this, args);
       if (runs.length > 0 && !held) {
         held = true;
+        broughtRuns = runs.length;
         claimed();
         await answer;
       }
@@ -325,13 +327,18 @@ describe.each(databaseKinds)('a webhook that stops while a dispatcher holds runs
     receiver.reply = () => ({ status: 200 });
     try {
       await dispatching(async () => {
-        await claimRead;
-        expect((await t.running.platform.services.webhooks.update(ws.workspaceId, hook.id, { active: false })).active).toBe(false);
-        letAnswer();
+        try {
+          await claimRead;
+          expect((await t.running.platform.services.webhooks.update(ws.workspaceId, hook.id, { active: false })).active).toBe(false);
+        } finally {
+          letAnswer();
+        }
       });
     } finally {
       spy.mockRestore();
     }
+    // The held claim did bring the three runs; none of them was sent.
+    expect(broughtRuns).toBe(3);
     expect(got()).toEqual([]);
     expect(await log()).toEqual(['first interview.create cancelled 0', 'other interview.create cancelled 0', 'other interview.create cancelled 0']);
   });
