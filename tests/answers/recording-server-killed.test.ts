@@ -36,15 +36,7 @@ describe.each(['local', 's3'] as const)('a server process killed during a chunk 
     chunks = await mediaRecorderChunks(SECONDS);
     if (storage === 's3') {
       s3 = await startS3Server();
-      env = {
-        STORAGE_DRIVER: 's3',
-        S3_BUCKET: s3.bucket,
-        S3_REGION: s3.region,
-        S3_ENDPOINT: s3.endpoint,
-        S3_ACCESS_KEY_ID: s3.accessKeyId,
-        S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-        S3_FORCE_PATH_STYLE: 'true',
-      };
+      env = s3.platformEnv();
     } else {
       env = { STORAGE_DIR: path.join(dir, 'media') };
     }

@@ -40,6 +40,8 @@ export interface TestS3Server {
   secretAccessKey: string;
   /** Options for createStorage's S3 driver on this server (path-style), with `extra` on top. */
   storageOptions(extra?: Partial<S3StorageOptions>): StorageOptions;
+  /** The platform's environment variables for storage on this server (path-style). */
+  platformEnv(): Record<string, string>;
   /** The next `count` PUTs whose path contains `pathPart` lose their connection as they arrive, as when S3 drops one. */
   dropPuts(pathPart: string, count: number): void;
   /** Rejects, once the server is stopped, if anything called ListParts or ListMultipartUploads on it. */
@@ -89,6 +91,15 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
     bucket,
     ...credentials,
     storageOptions: (extra) => ({ driver: 's3', bucket, endpoint, ...credentials, forcePathStyle: true, ...extra }),
+    platformEnv: () => ({
+      STORAGE_DRIVER: 's3',
+      S3_BUCKET: bucket,
+      S3_REGION: credentials.region,
+      S3_ENDPOINT: endpoint,
+      S3_ACCESS_KEY_ID: credentials.accessKeyId,
+      S3_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      S3_FORCE_PATH_STYLE: 'true',
+    }),
     dropPuts(pathPart, count) {
       Object.assign(drops, { pathPart, left: count });
     },

@@ -123,17 +123,7 @@ export async function startTestPlatform(
   const database = await createTestDatabase(kind);
   const mediaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oneway-media-'));
   const s3: TestS3Server | undefined = options.storage === 's3' ? await startS3Server() : undefined;
-  const storageEnv: Record<string, string> = s3
-    ? {
-        STORAGE_DRIVER: 's3',
-        S3_BUCKET: s3.bucket,
-        S3_REGION: s3.region,
-        S3_ENDPOINT: s3.endpoint,
-        S3_ACCESS_KEY_ID: s3.accessKeyId,
-        S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-        S3_FORCE_PATH_STYLE: 'true',
-      }
-    : { STORAGE_DIR: mediaDir };
+  const storageEnv: Record<string, string> = s3 ? s3.platformEnv() : { STORAGE_DIR: mediaDir };
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
