@@ -6,6 +6,7 @@ import { systemClock } from '../../server/shared/clock.ts';
 import { AdminPage, describeViolations, ensureAdminAppBuilt } from '../support/admin-browser.ts';
 import { launchBrowser, newCandidateContext } from '../support/browser.ts';
 import { CandidatePage, ensureCandidateAppBuilt } from '../support/candidate-app.ts';
+import { describeFocused } from '../support/keyboard-focus.ts';
 import { mediaRecorderChunks } from '../support/media-fixtures.ts';
 import { ApiClient, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
 
@@ -104,16 +105,10 @@ describe('the admin app: a recruiter’s day in Chromium', { timeout: 120_000 },
     // The buttons do the same from the keyboard, and focus follows the moved question.
     await admin.button('Move question 1 down').click();
     await expect.poll(titles).toEqual(['Why do you want this role?', 'Tell us about a deal you closed']);
-    const focusedText = () =>
-      admin.page.evaluate(() => {
-        let el: Element | null = document.activeElement;
-        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-        return el?.getAttribute('aria-label') ?? el?.textContent?.trim();
-      });
-    expect(await focusedText()).toBe('Move question 2 up');
+    expect(await describeFocused(admin.page)).toBe('button: Move question 2 up');
     await admin.page.keyboard.press('Enter');
     await expect.poll(titles).toEqual(['Tell us about a deal you closed', 'Why do you want this role?']);
-    expect(await focusedText()).toBe('Move question 1 down');
+    expect(await describeFocused(admin.page)).toBe('button: Move question 1 down');
     // The preview shows what the candidate sees.
     await admin.page.locator('template-preview').getByText('Thanks for applying! Two short questions').waitFor();
     await admin.page.locator('template-preview').getByRole('button', { name: 'Q1', exact: true }).click();

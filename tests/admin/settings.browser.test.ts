@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeOwnerSession, openOwnerSession, type AdminPage } from '../support/admin-browser.ts';
+import { isFocused } from '../support/keyboard-focus.ts';
 import { ApiClient, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
 import { WebhookReceiver } from '../webhooks/webhook-receiver.ts';
 
@@ -74,11 +75,7 @@ describe('workspace settings in Chromium', { timeout: 60_000 }, () => {
     await pause.getByRole('button', { name: 'Pause webhook' }).click();
     await item.getByText('Paused', { exact: true }).waitFor();
     // Focus is back on the switch, which now offers to activate the webhook.
-    await expect.poll(() => admin.page.evaluate(() => {
-      let el = document.activeElement;
-      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-      return el?.textContent?.trim();
-    })).toBe('Activate');
+    await expect.poll(() => isFocused(item.getByRole('button', { name: 'Activate', exact: true }))).toBe(true);
     const webhook = (await ws.session.get(`/api/webhooks/${created.body.id}`)).body;
     expect(webhook).toMatchObject({ active: false, events: ['interview.finish', 'interview.score-updated'] });
     // A paused webhook sends nothing, so its test ping is refused rather than queued to be cancelled.

@@ -3,7 +3,8 @@ import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeViolations, seriousAxeViolations } from '../support/axe.ts';
 import { launchBrowser, newCandidateContext } from '../support/browser.ts';
-import { CandidatePage, describeFocused, ensureCandidateAppBuilt, isFocused, tabTo } from '../support/candidate-app.ts';
+import { CandidatePage, ensureCandidateAppBuilt } from '../support/candidate-app.ts';
+import { describeFocused, isFocused, tabTo } from '../support/keyboard-focus.ts';
 import { createPosition, startTestPlatform, type TestPlatform, type TestWorkspace } from '../support/test-platform.ts';
 
 /** Closed links, the device check, the think-time countdown, keyboard-only use and the phone layout of the candidate app, in Chromium. */
