@@ -25,7 +25,7 @@ function seekPosition(atSeconds: number, durationSeconds: number | null): number
   return durationSeconds !== null && at >= durationSeconds ? durationSeconds / 2 : at;
 }
 
-/** What ffmpeg said of the file it took the thumbnail from: saves an ffprobe run. */
+/** What ffmpeg said of the file it took the thumbnail from (its duration finds the middle after a seek past the end). */
 export interface ThumbnailSource {
   durationSeconds: number | null;
   width: number | null;
